@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'train',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

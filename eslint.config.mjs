@@ -1,0 +1,53 @@
+// Lint = the layering of ../shared/STYLE.md, checked by @nx/enforce-module-boundaries, plus
+// typescript-eslint's recommended rules. `npm run lint` runs it; `npm test` runs lint first.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+/** Which layer may import which. Apps -> libs only; api -> inference only. */
+export const depConstraints = [
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['layer:inference'] },
+  { sourceTag: 'scope:train', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'layer:preprocessing', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'layer:features', onlyDependOnLibsWithTags: ['layer:preprocessing'] },
+  // models and evaluation take numbers, never the schema.
+  { sourceTag: 'layer:models', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'layer:evaluation', onlyDependOnLibsWithTags: ['layer:models'] },
+  {
+    sourceTag: 'layer:inference',
+    onlyDependOnLibsWithTags: ['layer:preprocessing', 'layer:features', 'layer:models'],
+  },
+];
+
+/** danfojs takes ~1.7 s to require: it stays on the training side, off the serving path. */
+const servingBans = ['danfojs-node'];
+
+export default [
+  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', 'models/**', 'tmp/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          banTransitiveDependencies: false,
+          depConstraints: depConstraints.map((c) =>
+            ['scope:api', 'layer:inference', 'layer:features', 'layer:models', 'layer:evaluation'].includes(c.sourceTag)
+              ? { ...c, bannedExternalImports: servingBans }
+              : c,
+          ),
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.spec.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+];

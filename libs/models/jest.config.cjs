@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'models',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

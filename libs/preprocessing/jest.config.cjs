@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'preprocessing',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

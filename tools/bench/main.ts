@@ -1,0 +1,28 @@
+/**
+ * npm run bench [-- section ...]
+ * Runs the benchmark sections (all by default) and prints each one's table. Figures are ratios
+ * against a baseline run side by side in the same process, because these machines are noisy.
+ */
+type Section = { run: () => Promise<void> };
+
+const SECTIONS: Record<string, () => Promise<Section>> = {
+  data: () => import('./data.bench'),
+};
+
+async function main(): Promise<void> {
+  const requested = process.argv.slice(2);
+  const unknown = requested.filter((name) => !(name in SECTIONS));
+  if (unknown.length > 0) {
+    throw new Error(`unknown bench section(s): ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`);
+  }
+  for (const name of requested.length > 0 ? requested : Object.keys(SECTIONS)) {
+    console.log(`\n## ${name}\n`);
+    const section = await SECTIONS[name]();
+    await section.run();
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(`bench: ${err.stack ?? err.message}`);
+  process.exit(1);
+});
