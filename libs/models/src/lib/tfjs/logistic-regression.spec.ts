@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Matrix } from '../model';
+import { LogisticRegression } from './logistic-regression';
+import { rocAuc } from './testing/roc-auc';
+
+/** Made by tools/fixtures/make-sklearn-logreg.py with Debian's python3-sklearn. */
+interface SklearnFixture {
+  sklearnVersion: string;
+  cols: number;
+  train: { rows: number; X: number[]; y: number[] };
+  test: { rows: number; X: number[]; y: number[] };
+  default: { coef: number[]; intercept: number; iterations: number; testAuc: number; testProba: number[] };
+  converged: { coef: number[]; intercept: number };
+}
+
+const fixture = JSON.parse(
+  readFileSync(path.join(__dirname, '../../../../../tools/fixtures/sklearn-logreg.json'), 'utf8'),
+) as SklearnFixture;
+
+function split(part: SklearnFixture['train']): { X: Matrix; y: Uint8Array } {
+  return { X: { data: Float32Array.from(part.X), rows: part.rows, cols: fixture.cols }, y: Uint8Array.from(part.y) };
+}
+
+/** Largest |a - b| / max(|b|, 0.1): relative for real coefficients, absolute near zero. */
+function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 0.1));
+  return worst;
+}
+
+describe('LogisticRegression against scikit-learn LogisticRegression(C=1, lbfgs)', () => {
+  const train = split(fixture.train);
+  const test = split(fixture.test);
+  const model = new LogisticRegression();
+
+  beforeAll(async () => {
+    await model.fit(train.X, train.y, { validation: test });
+  });
+  afterAll(() => model.dispose());
+
+  it('reaches the exact optimum (newton-cg, tol 1e-12) to float32 precision: within 1e-6 relative', () => {
+    const ours = [...model.coefficients, model.intercept];
+    const reference = [...fixture.converged.coef, fixture.converged.intercept];
+    expect(maxRelativeError(ours, reference)).toBeLessThan(1e-6);
+  });
+
+  it('is within 1e-4 relative of scikit-learn lbfgs at its defaults (which stops ~1e-5 short of the optimum)', () => {
+    const ours = [...model.coefficients, model.intercept];
+    const reference = [...fixture.default.coef, fixture.default.intercept];
+    expect(maxRelativeError(ours, reference)).toBeLessThan(1e-4);
+  });
+
+  it('gives the same test ROC AUC (within 0.005; here the same ranking) and probabilities within 1e-5', () => {
+    const proba = model.predictProba(test.X);
+    const auc = rocAuc(test.y, proba);
+    expect(Math.abs(auc - fixture.default.testAuc)).toBeLessThan(0.005);
+    expect(auc).toBeCloseTo(fixture.default.testAuc, 10);
+    fixture.default.testProba.forEach((p, i) => expect(Math.abs(proba[i] - p)).toBeLessThan(1e-5));
+  });
+
+  it('records how training ended', () => {
+    const { training, inputWidth, hyperparameters } = model.describe();
+    expect(inputWidth).toBe(6);
+    expect(hyperparameters).toEqual({ C: 1, fitIntercept: true, maxIterations: 1000, tolerance: 1e-12 });
+    expect(training).toMatchObject({ rows: 400, converged: true, stop: 'loss-change' });
+    expect(training?.validationLoss).toBeGreaterThan(0);
+  });
+
+  it('follows C: a smaller C shrinks the coefficients', async () => {
+    const strong = new LogisticRegression({ C: 0.01 });
+    await strong.fit(train.X, train.y);
+    const norm = (w: Float32Array) => Math.hypot(...w);
+    expect(norm(strong.coefficients)).toBeLessThan(0.5 * norm(model.coefficients));
+    strong.dispose();
+  });
+
+  it('reports progress per L-BFGS iteration with a falling training loss', async () => {
+    const losses: number[] = [];
+    const lr = new LogisticRegression();
+    await lr.fit(train.X, train.y, { onProgress: (p) => losses.push(p.trainLoss!) });
+    expect(losses.length).toBe(lr.describe().training?.iterations);
+    expect(losses[losses.length - 1]).toBeLessThan(losses[0]);
+    lr.dispose();
+  });
+});
+
+describe('LogisticRegression input checks', () => {
+  const X: Matrix = { data: Float32Array.from([0, 1, 1, 0, 2, 2]), rows: 3, cols: 2 };
+  const y = Uint8Array.from([0, 1, 1]);
+
+  it('rejects bad hyperparameters', () => {
+    expect(() => new LogisticRegression({ C: 0 })).toThrow('C must be a positive number, got 0');
+    expect(() => new LogisticRegression({ maxIterations: 1.5 })).toThrow('maxIterations must be a positive integer, got 1.5');
+  });
+
+  it('rejects training data it cannot fit, naming the problem', async () => {
+    const lr = new LogisticRegression();
+    await expect(lr.fit(X, Uint8Array.from([0, 1]))).rejects.toThrow('y has 2 labels, X has 3 rows');
+    await expect(lr.fit(X, Uint8Array.from([0, 2, 1]))).rejects.toThrow('y[1] is 2; labels must be 0 or 1');
+    await expect(lr.fit(X, Uint8Array.from([1, 1, 1]))).rejects.toThrow('y holds only class 1; fitting needs both classes');
+    await expect(lr.fit({ ...X, data: Float32Array.from([0, 1, NaN, 0, 2, 2]) }, y)).rejects.toThrow(
+      'X[1, 0] is NaN: tfjs models need finite inputs (impute missing values first)',
+    );
+    await expect(lr.fit({ ...X, rows: 4 }, y)).rejects.toThrow('X.data has 6 values, but X is 4 x 2 = 8');
+    await expect(lr.fit(X, y, { featureNames: ['a'] })).rejects.toThrow('featureNames has 1 names, X has 2 columns');
+    await expect(
+      lr.fit(X, y, { validation: { X: { data: new Float32Array(3), rows: 1, cols: 3 }, y: Uint8Array.from([1]) } }),
+    ).rejects.toThrow('validation X has 3 columns, X has 2');
+  });
+
+  it('refuses to predict before fit, after dispose, or on a matrix of another width', async () => {
+    const lr = new LogisticRegression();
+    expect(() => lr.predictProba(X)).toThrow('LogisticRegression is not fitted: call fit() or load a saved model first');
+    await lr.fit(X, y, { featureNames: ['a', 'b'] });
+    expect(lr.describe().featureNames).toEqual(['a', 'b']);
+    expect(() => lr.predictProba({ data: new Float32Array(3), rows: 1, cols: 3 })).toThrow(
+      'X has 3 columns, the model was fitted on 2',
+    );
+    expect(lr.predictProba({ data: new Float32Array(0), rows: 0, cols: 2 })).toEqual(new Float32Array(0));
+    lr.dispose();
+    expect(() => lr.predictProba(X)).toThrow('LogisticRegression was disposed');
+  });
+});
