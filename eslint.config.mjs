@@ -9,6 +9,8 @@ export const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['layer:inference'] },
   { sourceTag: 'scope:train', onlyDependOnLibsWithTags: ['type:lib'] },
+  // tools (generator, benchmarks, fixtures, checks) may use any lib; no lib or app imports tools.
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'layer:preprocessing', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'layer:features', onlyDependOnLibsWithTags: ['layer:preprocessing'] },
   // models and evaluation take numbers, never the schema.
