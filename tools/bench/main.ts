@@ -19,6 +19,7 @@ const SECTIONS: Record<string, Section> = {
   trees: treesBench,
   evaluation: evaluationBench,
   inference: inferenceBench,
+  api: { run: () => import('./api.bench').then((m) => m.run()) },
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,20 @@
+export {
+  BUNDLE_FORMAT,
+  BUNDLE_FORMAT_VERSION,
+  BUNDLE_FILES,
+  CURRENT_LINK,
+  BundleError,
+  parseManifest,
+} from './lib/bundle-format';
+export type { BundleManifest, PackageVersions, SelectedModel } from './lib/bundle-format';
+export { sha256, sha256File } from './lib/bundle-files';
+export { publishBundle, switchCurrent } from './lib/publish-bundle';
+export type { BundleContent, BundleModel, PublishedBundle } from './lib/publish-bundle';
+export { loadBundle, verifyBundle } from './lib/verify-bundle';
+export type { VerifiedBundle } from './lib/verify-bundle';
+export { decide, CONFIDENCE_BANDS } from './lib/decide';
+export type { ConfidenceBand, Prediction } from './lib/decide';
+export { PurchasePredictor, InvalidRecordError } from './lib/purchase-predictor';
+export type { PredictorInfo } from './lib/purchase-predictor';
+export { scoreCsvFile } from './lib/score-csv-file';
+export type { ScoreCsvOptions, ScoreCsvResult, ScoreProgress } from './lib/score-csv-file';

@@ -1,0 +1,182 @@
+/**
+ * The on-disk shape of a model bundle, defined once: what training publishes and what inference
+ * loads. A bundle is an immutable directory `models/<version>/`; `models/current` is a relative
+ * symlink to the bundle being served.
+ *
+ *     manifest.json    BundleManifest below; written last, lists every other file's SHA-256
+ *     pipeline.json    the fitted preprocessing + features (FeaturePipeline.toJSON())
+ *     model/           the selected model in its own format (tfjs layers or trees JSON)
+ *     candidates/<n>/  every trained model, same formats
+ *     metrics.json     validation + test metrics per model (the training app's format)
+ *     report.md, report.html
+ */
+import type { ModelDescription, ModelKind } from '@purchase/models';
+import { parseSpec, type DatasetSpec } from '@purchase/preprocessing';
+
+export const BUNDLE_FORMAT = 'purchase-bundle';
+/** Bump when a reader of the previous version could misread a new bundle. */
+export const BUNDLE_FORMAT_VERSION = 1;
+
+/** Fixed names inside a bundle directory (relative, `/`-separated). */
+export const BUNDLE_FILES = {
+  manifest: 'manifest.json',
+  pipeline: 'pipeline.json',
+  model: 'model',
+  candidates: 'candidates',
+  metrics: 'metrics.json',
+  reportMarkdown: 'report.md',
+  reportHtml: 'report.html',
+} as const;
+
+/** The symlink under the models directory that names the bundle in service. */
+export const CURRENT_LINK = 'current';
+
+/** Names usable as a bundle version or a candidate directory: one path segment, no surprises. */
+export const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+export interface BundleManifest {
+  format: typeof BUNDLE_FORMAT;
+  formatVersion: typeof BUNDLE_FORMAT_VERSION;
+  /** The directory name under models/, e.g. "20250101-120000-3fa9c1". */
+  version: string;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  /** The training data: its file name, SHA-256 of its bytes and number of data rows. */
+  data: { file: string; sha256: string; rows: number };
+  /** The dataset spec the pipeline was fitted with (checked with parseSpec when read). */
+  spec: DatasetSpec;
+  seed: number;
+  packages: PackageVersions;
+  model: SelectedModel;
+  /** Every file of the bundle except manifest.json: relative `/`-separated path -> SHA-256 hex. */
+  files: Record<string, string>;
+}
+
+export interface PackageVersions {
+  tfjs: string;
+  node: string;
+  /** The version of this project (root package.json). */
+  project: string;
+}
+
+/** The model in `model/`: which candidate it is, and how its probabilities become labels. */
+export interface SelectedModel {
+  kind: ModelKind;
+  /** Name of its directory under candidates/. */
+  candidate: string;
+  /** purchase_prediction is 1 when purchase_probability >= threshold. */
+  threshold: number;
+  /** How the threshold was chosen, e.g. "f1-optimal on validation". */
+  thresholdRule: string;
+  description: ModelDescription;
+  /** Headline test-split metrics of this model (e.g. roc_auc, f1), shown by the API's info. */
+  metrics: Record<string, number>;
+}
+
+/**
+ * Thrown for anything wrong with a bundle on disk; `problems` lists each one found. `missing` is
+ * true when there is no bundle at all (a fresh checkout: train one), false when one is broken.
+ */
+export class BundleError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly problems: string[],
+    readonly missing = false,
+  ) {
+    super(missing ? `no bundle at ${dir}` : `bundle ${dir} is invalid: ${problems.join('; ')}`);
+    this.name = 'BundleError';
+  }
+}
+
+const MODEL_KINDS: readonly ModelKind[] = ['logistic_regression', 'mlp', 'gbdt', 'random_forest'];
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * Checks that `json` is a manifest this build can read and returns it typed. Problems are collected,
+ * not thrown one at a time, so a broken manifest is described in one message.
+ */
+export function parseManifest(json: unknown): { manifest?: BundleManifest; problems: string[] } {
+  const problems: string[] = [];
+  const at = (field: string, what: string) => problems.push(`manifest.json: "${field}" ${what}`);
+  if (!isObject(json)) return { problems: ['manifest.json: is not a JSON object'] };
+
+  if (json.format !== BUNDLE_FORMAT) {
+    return { problems: [`manifest.json: format is ${JSON.stringify(json.format)}, expected "${BUNDLE_FORMAT}"`] };
+  }
+  if (json.formatVersion !== BUNDLE_FORMAT_VERSION) {
+    return {
+      problems: [
+        `manifest.json: formatVersion ${JSON.stringify(json.formatVersion)} is not supported (this build reads ${BUNDLE_FORMAT_VERSION})`,
+      ],
+    };
+  }
+  if (typeof json.version !== 'string' || !SAFE_NAME.test(json.version)) at('version', 'must be a safe directory name');
+  if (typeof json.createdAt !== 'string' || Number.isNaN(Date.parse(json.createdAt))) {
+    at('createdAt', 'must be an ISO 8601 date');
+  }
+  const data = json.data;
+  if (!isObject(data)) at('data', 'must be an object');
+  else {
+    if (typeof data.file !== 'string') at('data.file', 'must be a string');
+    if (typeof data.sha256 !== 'string' || !SHA256_HEX.test(data.sha256)) at('data.sha256', 'must be a SHA-256 hex string');
+    if (!isCount(data.rows)) at('data.rows', 'must be a non-negative integer');
+  }
+  let spec: DatasetSpec | undefined;
+  try {
+    spec = parseSpec(json.spec, 'manifest.json: "spec"');
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  if (!Number.isInteger(json.seed)) at('seed', 'must be an integer');
+  const packages = json.packages;
+  if (!isObject(packages)) at('packages', 'must be an object');
+  else {
+    for (const name of ['tfjs', 'node', 'project'] as const) {
+      if (typeof packages[name] !== 'string') at(`packages.${name}`, 'must be a string');
+    }
+  }
+  const model = json.model;
+  if (!isObject(model)) at('model', 'must be an object');
+  else {
+    if (!MODEL_KINDS.includes(model.kind as ModelKind)) at('model.kind', `must be one of ${MODEL_KINDS.join(', ')}`);
+    if (typeof model.candidate !== 'string' || !SAFE_NAME.test(model.candidate)) {
+      at('model.candidate', 'must be a safe directory name');
+    }
+    const t = model.threshold;
+    if (typeof t !== 'number' || !(t >= 0 && t <= 1)) at('model.threshold', 'must be a number in [0, 1]');
+    if (typeof model.thresholdRule !== 'string') at('model.thresholdRule', 'must be a string');
+    if (!isObject(model.description)) at('model.description', 'must be an object');
+    if (!isObject(model.metrics) || !Object.values(model.metrics).every((v) => typeof v === 'number')) {
+      at('model.metrics', 'must map metric names to numbers');
+    }
+  }
+  const files = json.files;
+  if (!isObject(files)) at('files', 'must be an object');
+  else {
+    for (const [file, hash] of Object.entries(files)) {
+      if (!isSafeRelativePath(file)) problems.push(`manifest.json: file path "${file}" is not a relative path inside the bundle`);
+      else if (typeof hash !== 'string' || !SHA256_HEX.test(hash)) problems.push(`manifest.json: ${file} has no valid SHA-256`);
+    }
+    for (const required of [BUNDLE_FILES.pipeline, BUNDLE_FILES.metrics]) {
+      if (!(required in files)) problems.push(`manifest.json: does not list ${required}`);
+    }
+    if (!Object.keys(files).some((f) => f.startsWith(`${BUNDLE_FILES.model}/`))) {
+      problems.push(`manifest.json: does not list any file under ${BUNDLE_FILES.model}/`);
+    }
+  }
+  return problems.length > 0 ? { problems } : { manifest: { ...(json as unknown as BundleManifest), spec: spec as DatasetSpec }, problems };
+}
+
+/** `a/b.json` yes; `/a`, `../a`, `a/../../b`, `a\\b`, `` no. */
+export function isSafeRelativePath(file: string): boolean {
+  if (file.length === 0 || file.includes('\\') || file.includes('\0')) return false;
+  return file.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isCount(v: unknown): boolean {
+  return Number.isInteger(v) && (v as number) >= 0;
+}

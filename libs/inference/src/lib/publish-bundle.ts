@@ -1,0 +1,199 @@
+import { randomBytes } from 'node:crypto';
+import { cp, lstat, mkdir, open, readFile, rename, rm, symlink } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic, writeJsonAtomic, type ModelDescription, type ModelKind } from '@purchase/models';
+import type { DatasetSpec } from '@purchase/preprocessing';
+import {
+  BUNDLE_FILES,
+  BUNDLE_FORMAT,
+  BUNDLE_FORMAT_VERSION,
+  CURRENT_LINK,
+  SAFE_NAME,
+  type BundleManifest,
+  type PackageVersions,
+} from './bundle-format';
+import { listBundleTree, sha256 } from './bundle-files';
+import { packageVersions } from './package-versions';
+import { loadBundle } from './verify-bundle';
+
+/** What a bundle needs of a trained model: it saves itself in its own format. */
+export interface BundleModel {
+  readonly kind: ModelKind;
+  describe(): ModelDescription;
+  save(dir: string): Promise<void>;
+}
+
+/** Everything the training app hands over; publishBundle lays it out and writes the manifest. */
+export interface BundleContent {
+  /** Directory name under the models directory; default: UTC time of createdAt plus a random suffix. */
+  version?: string;
+  createdAt?: Date;
+  data: BundleManifest['data'];
+  spec: DatasetSpec;
+  seed: number;
+  /** FeaturePipeline.toJSON() of the fitted pipeline. */
+  pipeline: unknown;
+  /** Every trained model by name; each is saved under candidates/<name>/. */
+  candidates: Record<string, BundleModel>;
+  /** Which candidate is served (copied to model/) and at what threshold. */
+  selected: { candidate: string; threshold: number; thresholdRule: string; metrics: Record<string, number> };
+  /** metrics.json: the training app's own shape. */
+  metrics: unknown;
+  reportMarkdown: string;
+  reportHtml: string;
+  /** Overrides of the detected versions (tests, reproducing an old run). */
+  packages?: Partial<PackageVersions>;
+}
+
+export interface PublishedBundle {
+  version: string;
+  /** models/<version>, now also the target of models/current. */
+  dir: string;
+  manifest: BundleManifest;
+}
+
+/**
+ * Publishes a bundle under `modelsDir`: everything is written into a hidden temporary directory,
+ * hashed, the manifest written last, the result verified as a reader would, then renamed to
+ * `<modelsDir>/<version>`; only then is `<modelsDir>/current` switched to it, atomically. A throw
+ * at any step removes the temporary directory: `current` is untouched and no half bundle ever
+ * carries a final name. (A killed process can leave a hidden `.publish-*` directory behind, never more.)
+ */
+export async function publishBundle(modelsDir: string, content: BundleContent): Promise<PublishedBundle> {
+  const createdAt = content.createdAt ?? new Date();
+  const version = content.version ?? defaultVersion(createdAt);
+  checkNames(version, content);
+
+  await mkdir(modelsDir, { recursive: true });
+  const finalDir = path.join(modelsDir, version);
+  if (await exists(finalDir)) throw new Error(`bundle version ${version} already exists in ${modelsDir}`);
+
+  // mkdir, not mkdtemp: a bundle gets the usual permissions (umask), not mkdtemp's owner-only 0700.
+  const tmp = path.join(modelsDir, `.publish-${version}-${randomBytes(4).toString('hex')}`);
+  await mkdir(tmp);
+  let manifest: BundleManifest;
+  try {
+    await writeJsonAtomic(path.join(tmp, BUNDLE_FILES.pipeline), content.pipeline);
+    await writeJsonAtomic(path.join(tmp, BUNDLE_FILES.metrics), content.metrics);
+    await writeFileAtomic(path.join(tmp, BUNDLE_FILES.reportMarkdown), content.reportMarkdown);
+    await writeFileAtomic(path.join(tmp, BUNDLE_FILES.reportHtml), content.reportHtml);
+    for (const [name, model] of Object.entries(content.candidates)) {
+      await model.save(path.join(tmp, BUNDLE_FILES.candidates, name));
+    }
+    // A byte copy, not a second save: model/ is provably the candidate that was evaluated.
+    const { candidate } = content.selected;
+    await cp(path.join(tmp, BUNDLE_FILES.candidates, candidate), path.join(tmp, BUNDLE_FILES.model), {
+      recursive: true,
+    });
+
+    const { threshold, thresholdRule, metrics } = content.selected;
+    const selectedModel = content.candidates[candidate];
+    manifest = {
+      format: BUNDLE_FORMAT,
+      formatVersion: BUNDLE_FORMAT_VERSION,
+      version,
+      createdAt: createdAt.toISOString(),
+      data: content.data,
+      spec: content.spec,
+      seed: content.seed,
+      packages: { ...(await packageVersions()), ...content.packages },
+      model: {
+        kind: selectedModel.kind,
+        candidate,
+        threshold,
+        thresholdRule,
+        description: selectedModel.describe(),
+        metrics,
+      },
+      files: await hashTree(tmp),
+    };
+    await writeJsonAtomic(path.join(tmp, BUNDLE_FILES.manifest), manifest);
+    await loadBundle(tmp);
+    await rename(tmp, finalDir);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  await pointCurrentAt(modelsDir, version);
+  return { version, dir: finalDir, manifest };
+}
+
+/**
+ * Points `<modelsDir>/current` at an already published version (a rollback, or a test setting up
+ * a server), after verifying that bundle.
+ */
+export async function switchCurrent(modelsDir: string, version: string): Promise<void> {
+  if (!SAFE_NAME.test(version) || version === CURRENT_LINK) throw new Error(`"${version}" is not a bundle version`);
+  await loadBundle(path.join(modelsDir, version));
+  await pointCurrentAt(modelsDir, version);
+}
+
+/** A new relative symlink at a temporary name, renamed over `current`: readers see old or new, never none. */
+async function pointCurrentAt(modelsDir: string, version: string): Promise<void> {
+  const link = path.join(modelsDir, CURRENT_LINK);
+  const existing = await lstat(link).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (existing && !existing.isSymbolicLink()) {
+    throw new Error(`${link} is not a symlink; move it away so that it can point at the published bundle`);
+  }
+  const tmpLink = path.join(modelsDir, `.${CURRENT_LINK}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await symlink(version, tmpLink, 'dir');
+  try {
+    await rename(tmpLink, link);
+  } catch (err) {
+    await rm(tmpLink, { force: true });
+    throw err;
+  }
+  await syncDir(modelsDir);
+}
+
+async function hashTree(dir: string): Promise<Record<string, string>> {
+  const { files, others } = await listBundleTree(dir);
+  if (others.length > 0) throw new Error(`a bundle holds regular files only; found ${others.join(', ')}`);
+  const hashes: Record<string, string> = {};
+  for (const file of files) hashes[file] = sha256(await readFile(path.join(dir, ...file.split('/'))));
+  return hashes;
+}
+
+function checkNames(version: string, content: BundleContent): void {
+  if (!SAFE_NAME.test(version) || version === CURRENT_LINK) {
+    throw new Error(`bundle version "${version}" must be letters, digits, ".", "_" or "-" (and not "${CURRENT_LINK}")`);
+  }
+  const names = Object.keys(content.candidates);
+  for (const name of names) {
+    if (!SAFE_NAME.test(name)) throw new Error(`candidate name "${name}" must be letters, digits, ".", "_" or "-"`);
+  }
+  if (!names.includes(content.selected.candidate)) {
+    throw new Error(`selected candidate "${content.selected.candidate}" is not among the candidates (${names.join(', ')})`);
+  }
+  const t = content.selected.threshold;
+  if (!(t >= 0 && t <= 1)) throw new Error(`threshold must be in [0, 1], got ${t}`);
+}
+
+/** e.g. 20250101-120000-3fa9c1: sorts by time, and two runs in the same second still differ. */
+function defaultVersion(createdAt: Date): string {
+  const stamp = createdAt.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return lstat(file).then(
+    () => true,
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return false;
+      throw err;
+    },
+  );
+}
+
+/** Makes the renames in a directory durable across a power cut. */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

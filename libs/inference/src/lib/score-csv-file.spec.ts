@@ -1,0 +1,216 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { publishSessionsBundle, SESSIONS_CSV, type SessionsBundle } from '../test-fixtures/sessions-bundle';
+import { PurchasePredictor } from './purchase-predictor';
+import { scoreCsvFile, type ScoreProgress } from './score-csv-file';
+
+let root: string;
+let fixture: SessionsBundle;
+let predictor: PurchasePredictor;
+let sessionLines: string[];
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'score-csv-spec-'));
+  fixture = await publishSessionsBundle(path.join(root, 'models'), { version: 'v1', threshold: 0.4 });
+  predictor = await PurchasePredictor.load(fixture.published.dir);
+  sessionLines = (await readFile(SESSIONS_CSV, 'utf8')).split('\n').filter((l) => l !== '');
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(root, 'run-'));
+});
+
+/** Parses the scorer's output (no quoted fields in it for these inputs). */
+async function readCsv(file: string): Promise<string[][]> {
+  return (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.split(','));
+}
+
+describe('scoreCsvFile', () => {
+  it('scores the training file exactly as PurchasePredictor does, in file order', async () => {
+    const output = path.join(dir, 'scored.csv');
+    const result = await scoreCsvFile(predictor, SESSIONS_CSV, output);
+    const rows = await readCsv(output);
+    expect(rows[0]).toEqual(['customer_id', 'purchase_probability', 'purchase_prediction', 'prediction_confidence']);
+    const expected = predictor.predictMany(fixture.records);
+    expect(rows.slice(1)).toEqual(
+      expected.map((p, i) => [fixture.ids[i], String(p.purchase_probability), String(p.purchase_prediction), p.prediction_confidence]),
+    );
+    // The text written parses back to the very float32 probability.
+    expect(rows.slice(1).map((r) => Number(r[1]))).toEqual(expected.map((p) => p.purchase_probability));
+    expect(result).toEqual({
+      outputPath: output,
+      errorsPath: path.join(dir, 'scored.errors.csv'),
+      rows: sessionLines.length - 1,
+      scored: fixture.records.length,
+      rejected: sessionLines.length - 1 - fixture.records.length,
+      blankLines: 0,
+    });
+    expect(await readFile(result.errorsPath, 'utf8')).toBe('line,id,column,rule,reason\n');
+  });
+
+  it('writes each problem of a rejected row to the errors file with its line number, and scores the rest', async () => {
+    const [header, first, second, third] = sessionLines;
+    const input = path.join(dir, 'mixed.csv');
+    await writeFile(
+      input,
+      [
+        header,
+        first, // line 2
+        '901,12.5,4,20.0,Phone,New,', // line 3: unknown category (the target may be empty when scoring)
+        '', // line 4: blank
+        second, // line 5
+        '902,abc,4.5,1,Mobile,New,1', // line 6: two problems
+        '903,1,2,3', // line 7: too few fields
+        '"904,1,2', // line 8: a quote left open rejects this line alone...
+        third, // line 9: ...and this one is scored
+      ].join('\n') + '\n',
+    );
+    const output = path.join(dir, 'out.csv');
+    const errorsPath = path.join(dir, 'rejected.csv');
+    const result = await scoreCsvFile(predictor, input, output, { errorsPath });
+    expect(result).toMatchObject({ rows: 7, scored: 3, rejected: 4, blankLines: 1, errorsPath });
+    expect(await readFile(errorsPath, 'utf8')).toBe(
+      [
+        'line,id,column,rule,reason',
+        '3,901,device_type,category,"device_type: ""Phone"" is not one of ""Mobile"", ""Desktop"", ""Tablet"", ""Unknown"""',
+        '6,902,time_spent,type,"time_spent: expected a number, got ""abc"""',
+        '6,902,pages_viewed,integer,"pages_viewed: expected an integer, got ""4.5"""',
+        '7,903,,field_count,"has 4 fields, the header has 7"',
+        '8,,,csv_syntax,not valid CSV: unterminated quoted field starting at character 1',
+        '',
+      ].join('\n'),
+    );
+    const scored = await readCsv(output);
+    expect(scored.map((r) => r[0])).toEqual(['customer_id', ...[first, second, third].map((l) => l.split(',')[0])]);
+  });
+
+  it('reads CRLF line ends, a byte-order mark and quoted fields; a record must fit on one line', async () => {
+    const [header, first] = sessionLines;
+    const cells = first.split(',');
+    const quoted = cells.map((c, i) => (i === 4 ? `"${c}"` : c)).join(',');
+    const input = path.join(dir, 'windows.csv');
+    // Lines: 1 header, 2 a row, 3 the same row quoted, 4-5 one record over two lines, 6 a bad value.
+    await writeFile(input, `\uFEFF${header}\r\n${first}\r\n${quoted}\r\n"7\r\n7",1,2,3,Mobile,New,0\r\n999,-1,2,3,Mobile,New,0\r\n`);
+    const output = path.join(dir, 'out.csv');
+    const result = await scoreCsvFile(predictor, input, output);
+    expect(result).toMatchObject({ rows: 5, scored: 2, rejected: 3 });
+    const rows = await readCsv(output);
+    expect(rows[0]).toEqual(['customer_id', 'purchase_probability', 'purchase_prediction', 'prediction_confidence']);
+    expect(rows[2]).toEqual(rows[1]);
+    expect(await readFile(result.errorsPath, 'utf8')).toBe(
+      [
+        'line,id,column,rule,reason',
+        '4,,,csv_syntax,not valid CSV: unterminated quoted field starting at character 1',
+        `5,"7""",customer_id,id,"customer_id: id must be an integer, got ""7\\"""""`,
+        '6,999,time_spent,range,time_spent: -1 is below the minimum 0',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('identifies rows by line number when the file has no id column', async () => {
+    const input = path.join(dir, 'no-id.csv');
+    const lines = sessionLines.slice(0, 4).map((l) => l.slice(l.indexOf(',') + 1));
+    await writeFile(input, lines.join('\n'));
+    const output = path.join(dir, 'out.csv');
+    await scoreCsvFile(predictor, input, output);
+    const rows = await readCsv(output);
+    expect(rows.map((r) => r[0])).toEqual(['line', '2', '3', '4']);
+  });
+
+  it('refuses a file without the required columns, and writes nothing', async () => {
+    const input = path.join(dir, 'bad-header.csv');
+    await writeFile(input, 'customer_id,time_spent,pages\n1,2,3\n');
+    await expect(scoreCsvFile(predictor, input, path.join(dir, 'out.csv'))).rejects.toThrow(
+      `${input} lacks the required columns "pages_viewed", "basket_value", "device_type", "customer_type" of spec "customer-sessions" (its header has "customer_id", "time_spent", "pages")`,
+    );
+    const broken = path.join(dir, 'broken-header.csv');
+    await writeFile(broken, '"customer_id,time_spent\n1,2\n');
+    await expect(scoreCsvFile(predictor, broken, path.join(dir, 'out.csv'))).rejects.toThrow(
+      `${broken}: the header line is not valid CSV: unterminated quoted field starting at character 1`,
+    );
+    expect((await readdir(dir)).sort()).toEqual(['bad-header.csv', 'broken-header.csv']);
+  });
+
+  it('says which input is missing or empty', async () => {
+    const missing = path.join(dir, 'nope.csv');
+    await expect(scoreCsvFile(predictor, missing, path.join(dir, 'out.csv'))).rejects.toThrow(`input file ${missing} does not exist`);
+    const empty = path.join(dir, 'empty.csv');
+    await writeFile(empty, '');
+    await expect(scoreCsvFile(predictor, empty, path.join(dir, 'out.csv'))).rejects.toThrow(
+      `${empty} is empty: expected a CSV header line naming the columns`,
+    );
+    await expect(scoreCsvFile(predictor, empty, empty)).rejects.toThrow(`${empty} is the input file: refusing to overwrite it`);
+    expect((await readdir(dir)).sort()).toEqual(['empty.csv']);
+  });
+
+  it('leaves no output behind when scoring fails midway', async () => {
+    const input = path.join(dir, 'big.csv');
+    await writeFile(input, [sessionLines[0], ...Array.from({ length: 30 }, () => sessionLines.slice(1)).flat()].join('\n'));
+    let calls = 0;
+    const failing = Object.create(predictor) as PurchasePredictor;
+    failing.predictMany = (records) => {
+      if (++calls === 2) throw new Error('model crashed');
+      return predictor.predictMany(records);
+    };
+    await expect(scoreCsvFile(failing, input, path.join(dir, 'out.csv'), { batchSize: 1000 })).rejects.toThrow('model crashed');
+    expect(await readdir(dir)).toEqual(['big.csv']);
+  });
+
+  it('streams a large file in batches, never holding more rows than one batch', async () => {
+    const body = sessionLines.slice(1);
+    const rows = 25_000;
+    const input = path.join(dir, 'large.csv');
+    const lines = [sessionLines[0]];
+    for (let i = 0; i < rows; i++) {
+      const line = body[i % body.length];
+      lines.push(`${i + 1}${line.slice(line.indexOf(','))}`);
+    }
+    await writeFile(input, lines.join('\n') + '\n');
+
+    const batchLengths: number[] = [];
+    const spy = Object.create(predictor) as PurchasePredictor;
+    spy.predictMany = (records) => {
+      batchLengths.push(records.length);
+      return predictor.predictMany(records);
+    };
+    const progress: ScoreProgress[] = [];
+    const output = path.join(dir, 'large.out.csv');
+    const result = await scoreCsvFile(spy, input, output, { batchSize: 4096, onProgress: (p) => progress.push({ ...p }) });
+
+    expect(result.rows).toBe(rows);
+    expect(result.scored).toBe(countValid(lines.slice(1)));
+    expect(result.scored + result.rejected).toBe(rows);
+    expect(Math.max(...batchLengths)).toBe(4096);
+    expect(batchLengths.slice(0, -1).every((n) => n === 4096)).toBe(true);
+    expect(batchLengths.reduce((a, b) => a + b, 0)).toBe(result.scored);
+
+    const out = (await readFile(output, 'utf8')).split('\n').filter((l) => l !== '');
+    expect(out).toHaveLength(result.scored + 1);
+    expect(out[out.length - 1].startsWith(`${rows},`) || result.rejected > 0).toBe(true);
+
+    const bytes = progress.map((p) => p.bytesRead);
+    expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
+    expect(progress[progress.length - 1]).toEqual({
+      bytesRead: progress[0].totalBytes,
+      totalBytes: progress[0].totalBytes,
+      rowsScored: result.scored,
+      rowsRejected: result.rejected,
+    });
+  });
+});
+
+/** How many of these lines the scorer accepts: those whose cells after the id are a valid record's. */
+function countValid(lines: string[]): number {
+  const valid = new Set(fixture.ids);
+  const validBodies = new Set(sessionLines.slice(1).filter((l) => valid.has(l.slice(0, l.indexOf(',')))).map((l) => l.slice(l.indexOf(','))));
+  return lines.filter((l) => validBodies.has(l.slice(l.indexOf(',')))).length;
+}
