@@ -9,6 +9,7 @@ import * as modelsBench from './models.bench';
 import * as treesBench from './trees.bench';
 import * as evaluationBench from './evaluation.bench';
 import * as inferenceBench from './inference.bench';
+import * as apiBench from './api.bench';
 
 type Section = { run: () => Promise<void> };
 
@@ -19,7 +20,7 @@ const SECTIONS: Record<string, Section> = {
   trees: treesBench,
   evaluation: evaluationBench,
   inference: inferenceBench,
-  api: { run: () => import('./api.bench').then((m) => m.run()) },
+  api: apiBench,
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,65 @@
+import { Imputer, medianInPlace, UNKNOWN_CATEGORY, type DatasetSpec, type RawRecord } from '@purchase/preprocessing';
+import type { EngineeredState, InputEncoding } from './pipeline-format';
+
+export interface FittedState {
+  imputer: Imputer;
+  inputs: InputEncoding[];
+  engineered: EngineeredState[];
+}
+
+function range(values: Float64Array): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
+/**
+ * Learns everything the transform needs from the training records only: imputation fills, then, on
+ * the imputed values, each numeric column's range, each ratio feature's range and the segment medians.
+ */
+export function fitPipelineState(spec: DatasetSpec, records: readonly RawRecord[]): FittedState {
+  const imputer = Imputer.fit(spec, records);
+  const imputed = new Map<string, Float64Array>();
+  for (const c of spec.columns) {
+    if (c.type !== 'number' && c.type !== 'integer') continue;
+    const fill = imputer.fillFor(c.name);
+    const values = new Float64Array(records.length);
+    records.forEach((r, i) => {
+      const v = r[c.name] ?? fill;
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        const why = v === null ? 'is missing and its rule is "reject"' : `is ${JSON.stringify(v)}, not a finite number`;
+        throw new Error(`cannot fit the pipeline: "${c.name}" of training record ${i} ${why}`);
+      }
+      values[i] = v;
+    });
+    imputed.set(c.name, values);
+  }
+  const valuesOf = (name: string) => imputed.get(name) as Float64Array;
+
+  const inputs: InputEncoding[] = spec.columns.map((c) => {
+    if (c.type === 'category') return { column: c.name, encoding: 'one_hot', categories: [...c.categories, UNKNOWN_CATEGORY] };
+    if (c.type === 'boolean') return { column: c.name, encoding: 'boolean' };
+    return { column: c.name, encoding: 'min_max', ...range(valuesOf(c.name)) };
+  });
+
+  const engineered: EngineeredState[] = spec.engineered.map((f) => {
+    switch (f.kind) {
+      case 'mean_of_scaled':
+        return { name: f.name, kind: f.kind };
+      case 'ratio_plus_one': {
+        const num = valuesOf(f.numerator);
+        const den = valuesOf(f.denominator);
+        return { name: f.name, kind: f.kind, ...range(num.map((x, i) => x / (den[i] + 1))) };
+      }
+      case 'behavioral_segment': {
+        const median = (name: string) => medianInPlace(valuesOf(name).slice());
+        return { name: f.name, kind: f.kind, medians: { time: median(f.time), pages: median(f.pages), basket: median(f.basket) } };
+      }
+    }
+  });
+  return { imputer, inputs, engineered };
+}

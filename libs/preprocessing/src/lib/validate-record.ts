@@ -1,0 +1,40 @@
+import type { DatasetSpec } from './dataset-spec';
+import { ColumnChecker, isFieldError, type UnknownCategoryPolicy } from './column-checker';
+import type { FieldError, RawRecord } from './raw-record';
+
+export interface ValidateRecordOptions {
+  /** Default 'reject'. Serving passes 'unknown' so an unseen category encodes as Unknown. */
+  unknownCategory?: UnknownCategoryPolicy;
+  /** Default false: a key that is not an input, id or target column of the spec is an error. */
+  allowUnknownFields?: boolean;
+}
+
+const cache = new WeakMap<DatasetSpec, Map<UnknownCategoryPolicy, ColumnChecker[]>>();
+
+function checkersFor(spec: DatasetSpec, policy: UnknownCategoryPolicy): ColumnChecker[] {
+  let bySpec = cache.get(spec);
+  if (!bySpec) cache.set(spec, (bySpec = new Map()));
+  let checkers = bySpec.get(policy);
+  if (!checkers) bySpec.set(policy, (checkers = spec.columns.map((c) => new ColumnChecker(spec, c, policy))));
+  return checkers;
+}
+
+/**
+ * Checks a record given as JSON (an API request, a test) against the spec: type, integer, range,
+ * category, missing under a "reject" rule, unknown fields. Returns every problem, [] when valid.
+ * Missing values (null or absent) are fine where the column's rule imputes them.
+ */
+export function validateRecord(spec: DatasetSpec, record: RawRecord, options: ValidateRecordOptions = {}): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const checker of checkersFor(spec, options.unknownCategory ?? 'reject')) {
+    const v = checker.fromValue(record[checker.name]);
+    if (isFieldError(v)) errors.push(v);
+  }
+  if (!options.allowUnknownFields) {
+    for (const key of Object.keys(record)) {
+      if (key === spec.idColumn || key === spec.target.column || spec.columns.some((c) => c.name === key)) continue;
+      errors.push({ column: key, rule: 'unknown_field', message: `${key}: not a field of spec "${spec.name}"` });
+    }
+  }
+  return errors;
+}
