@@ -61,8 +61,8 @@ export function parseTrainArgs(argv: string[]): Omit<TrainOptions, 'log'> {
     maxRejected,
     resamples,
     costs: {
-      ...(value === undefined ? {} : { valueOfPurchaseFound: value }),
-      ...(cost === undefined ? {} : { costOfTargetingNonBuyer: cost }),
+      ...(value === undefined ? {} : { foundPurchaseValue: value }),
+      ...(cost === undefined ? {} : { nonBuyerTargetingCost: cost }),
     },
   };
 }

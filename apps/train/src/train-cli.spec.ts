@@ -25,7 +25,7 @@ describe('parseTrainArgs', () => {
     expect(o.models).toEqual(['gbdt', 'lr']);
     expect(o.select).toBe('roc_auc');
     expect(o.thresholdRule).toBe('profit');
-    expect(o.costs).toEqual({ valueOfPurchaseFound: 25, costOfTargetingNonBuyer: 3 });
+    expect(o.costs).toEqual({ foundPurchaseValue: 25, nonBuyerTargetingCost: 3 });
     expect(o.seed).toBe(7);
   });
 

@@ -59,7 +59,7 @@ export interface TrainOptions {
 }
 
 /** Used when neither the spec nor the command line gives a cost table. */
-export const DEFAULT_COSTS: CostTable = { valueOfPurchaseFound: 10, costOfTargetingNonBuyer: 2 };
+export const DEFAULT_COSTS: CostTable = { foundPurchaseValue: 10, nonBuyerTargetingCost: 2 };
 
 interface TrainedCandidate {
   name: CandidateName;
@@ -114,9 +114,9 @@ function pickLabels(labels: Uint8Array, indices: Uint32Array): Uint8Array {
 
 function costTable(spec: DatasetSpec, overrides: Partial<CostTable> = {}): CostTable {
   return {
-    valueOfPurchaseFound: overrides.valueOfPurchaseFound ?? spec.costs?.foundPurchaseValue ?? DEFAULT_COSTS.valueOfPurchaseFound,
-    costOfTargetingNonBuyer:
-      overrides.costOfTargetingNonBuyer ?? spec.costs?.nonBuyerTargetingCost ?? DEFAULT_COSTS.costOfTargetingNonBuyer,
+    foundPurchaseValue: overrides.foundPurchaseValue ?? spec.costs?.foundPurchaseValue ?? DEFAULT_COSTS.foundPurchaseValue,
+    nonBuyerTargetingCost:
+      overrides.nonBuyerTargetingCost ?? spec.costs?.nonBuyerTargetingCost ?? DEFAULT_COSTS.nonBuyerTargetingCost,
   };
 }
 

@@ -1,0 +1,12 @@
+import { type Scores, validateProbabilities } from './validate-binary-inputs';
+
+/** Mean squared difference between the predicted probability and the 0/1 label. */
+export function brierScore(y: Uint8Array, scores: Scores): number {
+  validateProbabilities(y, scores, 'the Brier score');
+  let sum = 0;
+  for (let i = 0; i < y.length; i++) {
+    const d = scores[i] - y[i];
+    sum += d * d;
+  }
+  return sum / y.length;
+}

@@ -1,0 +1,99 @@
+import { MODEL_NAMES, sampleReport } from '../test-fixtures/sample-report';
+import { formatMetric, formatThreshold } from './number-format';
+import { renderMarkdownReport } from './markdown-report';
+
+describe('renderMarkdownReport', () => {
+  const report = sampleReport();
+  const md = renderMarkdownReport(report);
+
+  it('has a metrics table per split with the baseline row first and every model', () => {
+    for (const split of ['validation', 'test']) {
+      const section = md.split(`## Metrics on the ${split} split`)[1].split('\n## ')[0];
+      const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| model') && !l.startsWith('| :'));
+      expect(rows).toHaveLength(1 + MODEL_NAMES.length);
+      expect(rows[0]).toMatch(/^\| \*\*always purchase \(baseline\)\*\* \| 0\.0000 \|/);
+      expect(rows[1]).toMatch(/^\| lr \|/);
+      expect(rows[3]).toMatch(/^\| \*\*gbdt \(selected\)\*\* \|/);
+      // Every row has the same 14 columns.
+      for (const r of rows) expect(r.split(' | ')).toHaveLength(14);
+    }
+  });
+
+  it('formats numbers one way: metrics 3 decimals, thresholds 4, counts grouped', () => {
+    const gbdt = report.models[2].metrics.test;
+    const row = md.split('\n').filter((l) => l.startsWith('| **gbdt (selected)** | ' + formatThreshold(gbdt.threshold)))[1];
+    expect(row).toBe(
+      `| **gbdt (selected)** | ${formatThreshold(gbdt.threshold)} | ${[gbdt.accuracy, gbdt.precision, gbdt.recall, gbdt.f1, gbdt.rocAuc, gbdt.prAuc, gbdt.logLoss, gbdt.brier]
+        .map(formatMetric)
+        .join(' | ')} | ${gbdt.tp} | ${gbdt.fp} | ${gbdt.tn} | ${gbdt.fn} |`,
+    );
+    expect(md).not.toMatch(/\d\.\d{5,}/); // no unformatted floats anywhere
+  });
+
+  it('says plainly whether the selected model beats the always-purchase baseline', () => {
+    expect(md).toContain('On the test split, gbdt beats the always-purchase baseline on F1 (');
+    expect(md).toContain('3 of 3 models beat the always-purchase baseline on test F1');
+  });
+
+  it('says so when no model beats it', () => {
+    const r = sampleReport();
+    for (const m of r.models) for (const s of r.splits) m.metrics[s] = { ...m.metrics[s], f1: 0.1 };
+    const text = renderMarkdownReport(r);
+    expect(text).toContain(`No model beats the always-purchase baseline on test F1 (${formatMetric(r.baseline.test.f1)}).`);
+    expect(text).toContain('| **gbdt (selected)** | NO (');
+  });
+
+  it('has every section, the business impact in counts and the model card', () => {
+    for (const heading of [
+      '## Summary',
+      '## Data',
+      '## Against the always-purchase baseline (test)',
+      '## Confidence intervals',
+      '## Thresholds',
+      '## Business impact (test)',
+      '## Curves (test)',
+      '## Calibration tables',
+      '### gbdt (test, uniform bins)',
+      '## Correlation of raw features with purchase',
+      '## Permutation importance',
+      '## Model card',
+      '### Intended use',
+      '### Metrics',
+      '### Limitations',
+      '### Out of scope',
+    ]) {
+      expect(md).toContain(`\n${heading}\n`);
+    }
+    const positives = report.dataset.splits.find((s) => s.name === 'test')!.positives;
+    expect(md).toContain(`| **target everyone (baseline)** | everyone | 400 | ${positives} | ${400 - positives} | 0 |`);
+    expect(md).toContain(`| target nobody | nobody | 0 | 0 | 0 | ${positives} | 0.00 |`);
+    expect(md).toContain('- Trained on synthetic data.');
+  });
+
+  it('is a pure function of the data', () => {
+    expect(renderMarkdownReport(sampleReport())).toBe(md);
+  });
+
+  it('escapes model names so they cannot break a table or inject HTML', () => {
+    const r = sampleReport(['lr', 'a|b', '<img src=x onerror=alert(1)>']);
+    const text = renderMarkdownReport(r);
+    expect(text).toContain('| a\\|b |');
+    expect(text).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(text).not.toContain('<img');
+  });
+
+  it('rejects inconsistent data with a message naming the gap', () => {
+    const r = sampleReport();
+    delete (r.models[1].metrics as Record<string, unknown>).test;
+    expect(() => renderMarkdownReport(r)).toThrow('model "mlp" has no metrics for split "test"');
+    const s = sampleReport();
+    s.selection.selected = 'xgb';
+    expect(() => renderMarkdownReport(s)).toThrow('the selected model "xgb" is not among the models (lr, mlp, gbdt)');
+    const b = sampleReport();
+    delete (b.baseline as Record<string, unknown>).validation;
+    expect(() => renderMarkdownReport(b)).toThrow('the baseline has no metrics for split "validation"');
+    expect(() => renderMarkdownReport({ ...sampleReport(), impactSplit: 'train' })).toThrow(
+      'impactSplit "train" is not one of the splits (validation, test)',
+    );
+  });
+});

@@ -1,0 +1,98 @@
+import type { BootstrapIntervals } from './bootstrap-intervals';
+import type { SplitMetrics } from './evaluate-scores';
+import type { SelectionMetric } from './model-selection';
+import type { FeatureCorrelation } from './point-biserial';
+import type { PermutationImportanceResult } from './permutation-importance';
+import type { PrCurve } from './precision-recall';
+import type { BinStrategy, ReliabilityBin } from './reliability-table';
+import type { RocCurve } from './roc';
+import type { CostTable } from './threshold-choice';
+import type { ThresholdMetrics } from './threshold-metrics';
+
+/**
+ * Everything a report shows, as plain data: the training app fills it in from the functions of
+ * this library and hands it to renderMarkdownReport / renderHtmlReport, which compute nothing but
+ * the baseline verdicts and business-impact counts derived from these numbers. It is JSON-friendly
+ * except that a threshold of Infinity (nobody targeted) becomes null in JSON.
+ */
+export interface EvaluationReport {
+  title: string;
+  /** ISO 8601 time of the run; passed in so rendering stays a pure function. */
+  createdAt: string;
+  /** Bundle version, when there is one. */
+  version?: string;
+  dataset: DatasetSummary;
+  /** Split names in display order, e.g. ['validation', 'test']; every model has metrics for each. */
+  splits: string[];
+  selection: {
+    metric: SelectionMetric;
+    /** The split the selection was made on (e.g. 'validation'). */
+    chosenOn: string;
+    /** Name of the selected model; must be one of `models`. */
+    selected: string;
+  };
+  /** Candidates in the order they were trained. */
+  models: ModelReport[];
+  /** The always-purchase baseline (alwaysPurchaseBaseline) per split, shown as a row in every metrics table. */
+  baseline: Record<string, SplitMetrics>;
+  /** Value and cost used for profit thresholds and the business-impact table. */
+  costs?: CostTable;
+  /**
+   * Split of the business-impact table (default: the last of `splits`). Each model is shown at its
+   * 'profit' threshold evaluated on this split when it has one, else at its operating threshold.
+   */
+  impactSplit?: string;
+  /** Correlation of raw numeric features with the target (pointBiserialCorrelations). */
+  correlations?: FeatureCorrelation[];
+  modelCard: ModelCard;
+}
+
+export interface DatasetSummary {
+  /** File or dataset name, e.g. 'customer_sessions.csv'. */
+  name: string;
+  sha256?: string;
+  /** Rows and positives per split, in any order. */
+  splits: { name: string; rows: number; positives: number }[];
+  /** Names of the model's input features, in order. */
+  features?: string[];
+}
+
+export interface ModelReport {
+  /** Short name, e.g. 'gbdt'. */
+  name: string;
+  /** One line, e.g. 'gradient-boosted trees, 200 trees of depth 4'. */
+  description?: string;
+  /** Metrics per split at the model's operating threshold (the same threshold on every split). */
+  metrics: Record<string, SplitMetrics>;
+  /** Bootstrap intervals (bootstrapIntervals) and the split they were computed on. */
+  intervals?: BootstrapIntervals & { split: string };
+  /** Thresholds chosen on one split and evaluated on another (chooseF1Threshold, chooseProfitThreshold). */
+  thresholds?: ThresholdReport[];
+  /** ROC and PR curve points on one split (rocCurve, precisionRecallCurve). */
+  curves?: { split: string; roc: Pick<RocCurve, 'fpr' | 'tpr'>; pr: Pick<PrCurve, 'recall' | 'precision'> };
+  /** Reliability table on one split (reliabilityTable). */
+  calibration?: { split: string; strategy: BinStrategy; bins: ReliabilityBin[] };
+  /** Permutation importance (permutationImportance) and the split it was measured on. */
+  permutationImportance?: PermutationImportanceResult & { split: string };
+}
+
+export interface ThresholdReport {
+  rule: 'f1' | 'profit';
+  /** Predict 1 when score >= threshold; Infinity means nobody. */
+  threshold: number;
+  chosenOn: string;
+  evaluatedOn: string;
+  /** Metrics at the threshold on `evaluatedOn`. */
+  metrics: ThresholdMetrics;
+}
+
+/** The model-card section; the metrics part of the card is generated from the report's numbers. */
+export interface ModelCard {
+  intendedUse: string;
+  /** Where the data came from, its size and period, known gaps. */
+  data: string;
+  /** One limitation or risk per item. */
+  limitations: string[];
+  /** Uses the model is not fit for. */
+  outOfScope?: string[];
+}
