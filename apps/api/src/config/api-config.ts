@@ -1,0 +1,108 @@
+import type { LevelWithSilent } from 'pino';
+import { DEFAULT_MAX_BATCH } from '../contract/batch-prediction-request';
+
+/** The service's settings, read from environment variables (see env.example at the repository root). */
+export interface ApiConfig {
+  port: number;
+  host: string;
+  /** The bundle to serve; a symlink such as models/current is followed on every (re)load. */
+  modelDir: string;
+  /** The model's name in the Open Inference Protocol routes (/v2/models/{name}). */
+  modelName: string;
+  maxBatch: number;
+  bodyLimitBytes: number;
+  /** Origins allowed by CORS: empty = CORS off, ['*'] = any origin. */
+  corsOrigins: string[];
+  /** Bearer token of POST /admin/reload; the route does not exist without one. */
+  adminToken: string | undefined;
+  logLevel: LevelWithSilent;
+  /** How long a SIGTERM waits for requests in flight before closing their connections. */
+  shutdownGraceMs: number;
+}
+
+export const CONFIG_DEFAULTS = {
+  PORT: '8000',
+  HOST: '127.0.0.1',
+  MODEL_DIR: 'models/current',
+  MODEL_NAME: 'purchase-intent',
+  MAX_BATCH: String(DEFAULT_MAX_BATCH),
+  BODY_LIMIT: '1mb',
+  CORS_ORIGINS: '',
+  LOG_LEVEL: 'info',
+  SHUTDOWN_GRACE_MS: '10000',
+} as const;
+
+const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const MIN_ADMIN_TOKEN = 16;
+
+/** Every problem of the environment at once, so a misconfigured deployment is fixed in one go. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and checks the configuration; throws a ConfigError naming each bad variable and why. */
+export function loadConfig(env: Record<string, string | undefined>): ApiConfig {
+  const problems: string[] = [];
+  const read = (name: keyof typeof CONFIG_DEFAULTS): string => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? CONFIG_DEFAULTS[name] : value;
+  };
+
+  const port = parseInteger('PORT', read('PORT'), 0, 65535, problems);
+  const host = read('HOST');
+  const modelDir = read('MODEL_DIR');
+  const modelName = read('MODEL_NAME');
+  if (!SAFE_NAME.test(modelName)) {
+    problems.push(`MODEL_NAME must be letters, digits, ".", "_" or "-" (at most 64), got ${JSON.stringify(modelName)}`);
+  }
+  const maxBatch = parseInteger('MAX_BATCH', read('MAX_BATCH'), 1, 100_000, problems);
+  const bodyLimitBytes = parseByteSize('BODY_LIMIT', read('BODY_LIMIT'), problems);
+  const corsOrigins = parseOrigins(read('CORS_ORIGINS'), problems);
+  const adminToken = env.ADMIN_TOKEN === undefined || env.ADMIN_TOKEN === '' ? undefined : env.ADMIN_TOKEN;
+  if (adminToken !== undefined && (adminToken.length < MIN_ADMIN_TOKEN || /\s/.test(adminToken))) {
+    problems.push(`ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN} characters without spaces (or unset to disable /admin/reload)`);
+  }
+  const logLevel = read('LOG_LEVEL') as LevelWithSilent;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
+  const shutdownGraceMs = parseInteger('SHUTDOWN_GRACE_MS', read('SHUTDOWN_GRACE_MS'), 0, 600_000, problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { port, host, modelDir, modelName, maxBatch, bodyLimitBytes, corsOrigins, adminToken, logLevel, shutdownGraceMs };
+}
+
+function parseInteger(name: string, text: string, min: number, max: number, problems: string[]): number {
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(value >= min && value <= max)) problems.push(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2 };
+
+/** "1048576", "512kb", "1mb" (binary units, as body-parser reads them). */
+function parseByteSize(name: string, text: string, problems: string[]): number {
+  const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(text);
+  const bytes = match ? Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()] : NaN;
+  if (!(bytes >= 1 && bytes <= 100 * 1024 ** 2)) {
+    problems.push(`${name} must be a size such as 1048576, 512kb or 1mb, at most 100mb, got ${JSON.stringify(text)}`);
+  }
+  return bytes;
+}
+
+/** A comma-separated list of origins (scheme://host[:port]) or "*". */
+function parseOrigins(text: string, problems: string[]): string[] {
+  const origins = text.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  if (origins.includes('*')) {
+    if (origins.length > 1) problems.push('CORS_ORIGINS is either "*" or a list of origins, not both');
+    return ['*'];
+  }
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      problems.push(`CORS_ORIGINS entries must look like https://example.com[:port] (no path), got ${JSON.stringify(origin)}`);
+    }
+  }
+  return origins;
+}

@@ -1,0 +1,25 @@
+import type { ServedModel } from '../model/served-model';
+
+/** A POST route with a JSON body, answered on the lean path (see json-post-listener.ts). */
+export interface PostRoute {
+  /** The route pattern, as metrics and logs label it. */
+  readonly pattern: string;
+  /** The path parameters when `path` (no query string) is this route; undefined otherwise. */
+  match(path: string): Record<string, string> | undefined;
+  /** Checks made before the body is read (a model name that is not served: 404); throws ApiError. */
+  precheck?(params: Record<string, string>): void;
+  /**
+   * The answer, as a JSON string, for a parsed body with the model leased for the request.
+   * Throws ApiError for a client error.
+   */
+  answer(body: unknown, model: ServedModel, params: Record<string, string>, startedAt: number): string;
+}
+
+/** A route matched by its exact path, case-insensitively and with an optional trailing slash, as Express does. */
+export function exactPath(path: string): (candidate: string) => Record<string, string> | undefined {
+  const wanted = path.toLowerCase();
+  return (candidate) => {
+    const normalized = (candidate.length > 1 && candidate.endsWith('/') ? candidate.slice(0, -1) : candidate).toLowerCase();
+    return normalized === wanted ? {} : undefined;
+  };
+}

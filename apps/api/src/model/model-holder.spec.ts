@@ -1,0 +1,137 @@
+import type { Prediction, PredictorInfo } from '@purchase/inference';
+import pino from 'pino';
+import { ModelHolder, ModelRefusedError, type ModelEvent } from './model-holder';
+import type { ServedModel } from './served-model';
+
+const FIELDS = ['time_spent', 'pages_viewed', 'basket_value', 'device_type', 'customer_type'];
+
+/** A stand-in model for the holder's own logic: a constant probability, and a record of disposal. */
+class ConstantModel implements ServedModel {
+  disposed = false;
+  readonly info: PredictorInfo;
+  constructor(
+    version: string,
+    private readonly probability: number,
+    features = FIELDS,
+  ) {
+    this.info = {
+      version,
+      model_type: 'logistic_regression',
+      candidate: 'lr',
+      features,
+      encoded_features: features,
+      threshold: 0.5,
+      threshold_rule: 'fixed',
+      created_at: '2025-01-01T00:00:00.000Z',
+      metrics: {},
+    };
+  }
+  predictMany(records: readonly unknown[]): Prediction[] {
+    return records.map(() => ({ purchase_probability: this.probability, purchase_prediction: 0, prediction_confidence: 'low' }));
+  }
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+const silent = pino({ level: 'silent' });
+
+function holderWith(load: (dir: string) => Promise<ServedModel>): { holder: ModelHolder; events: ModelEvent[] } {
+  const holder = new ModelHolder({ dir: '/models/current', load, logger: silent });
+  const events: ModelEvent[] = [];
+  holder.onEvent((e) => events.push(e));
+  return { holder, events };
+}
+
+describe('ModelHolder', () => {
+  it('has no model until the first reload, then serves it', async () => {
+    const v1 = new ConstantModel('v1', 0.2);
+    const { holder, events } = holderWith(async () => v1);
+    expect(holder.current).toBeUndefined();
+    await expect(holder.reload()).resolves.toEqual({ version: 'v1', previous_version: null });
+    expect(holder.current).toBe(v1);
+    expect(events).toEqual([{ outcome: 'loaded', model: v1 }]);
+  });
+
+  it('swaps in the new model and disposes the old one', async () => {
+    const models = [new ConstantModel('v1', 0.2), new ConstantModel('v2', 0.3)];
+    const { holder } = holderWith(async () => models.shift() as ServedModel);
+    const v1 = (await holder.reload(), holder.current) as ConstantModel;
+    await expect(holder.reload()).resolves.toEqual({ version: 'v2', previous_version: 'v1' });
+    expect(holder.current?.info.version).toBe('v2');
+    expect(v1.disposed).toBe(true);
+  });
+
+  it('keeps a leased model until its last lease is released, then disposes it', async () => {
+    const models = [new ConstantModel('v1', 0.2), new ConstantModel('v2', 0.3)];
+    const { holder } = holderWith(async () => models.shift() as ServedModel);
+    await holder.reload();
+    const first = holder.acquire()!;
+    const second = holder.acquire()!;
+    const v1 = first.model as ConstantModel;
+    await holder.reload();
+    expect(holder.acquire()?.model.info.version).toBe('v2');
+    expect(first.model).toBe(v1);
+    first.release();
+    first.release(); // a second release of the same lease counts once
+    expect(v1.disposed).toBe(false);
+    second.release();
+    expect(v1.disposed).toBe(true);
+  });
+
+  it('leases nothing before the first model', () => {
+    const { holder } = holderWith(async () => new ConstantModel('v1', 0.5));
+    expect(holder.acquire()).toBeUndefined();
+  });
+
+  it('refuses a bundle that fails to load and keeps serving the old model', async () => {
+    const v1 = new ConstantModel('v1', 0.2);
+    let load = async (): Promise<ServedModel> => v1;
+    const { holder, events } = holderWith(() => load());
+    await holder.reload();
+    load = async () => {
+      throw new Error('bundle /models/current is invalid: pipeline.json does not match its SHA-256 in manifest.json');
+    };
+    const refused = holder.reload();
+    await expect(refused).rejects.toThrow(
+      'refused the model bundle at /models/current: bundle /models/current is invalid: pipeline.json does not match its SHA-256 in manifest.json',
+    );
+    await expect(refused).rejects.toBeInstanceOf(ModelRefusedError);
+    expect(holder.current).toBe(v1);
+    expect(v1.disposed).toBe(false);
+    expect(events.map((e) => e.outcome)).toEqual(['loaded', 'refused']);
+  });
+
+  it('refuses a model whose probabilities are not in [0, 1], and disposes it', async () => {
+    const bad = new ConstantModel('bad', Number.NaN);
+    const { holder } = holderWith(async () => bad);
+    await expect(holder.reload()).rejects.toThrow(
+      "refused the model bundle at /models/current: the model's purchase_probability for probe session 1 is NaN, not a number in [0, 1]",
+    );
+    expect(holder.current).toBeUndefined();
+    expect(bad.disposed).toBe(true);
+  });
+
+  it('refuses a model trained on other fields than the API sends', async () => {
+    const { holder } = holderWith(async () => new ConstantModel('uci', 0.5, ['PageValues', 'BounceRates']));
+    await expect(holder.reload()).rejects.toThrow(
+      'the model reads the fields BounceRates, PageValues; this API sends basket_value, customer_type, device_type, pages_viewed, time_spent',
+    );
+  });
+
+  it('runs reloads one at a time, in the order asked', async () => {
+    const order: string[] = [];
+    let n = 0;
+    const { holder } = holderWith(async () => {
+      const version = `v${++n}`;
+      order.push(`start ${version}`);
+      await new Promise((r) => setTimeout(r, version === 'v1' ? 30 : 1));
+      order.push(`end ${version}`);
+      return new ConstantModel(version, 0.5);
+    });
+    const [a, b] = await Promise.all([holder.reload(), holder.reload()]);
+    expect(order).toEqual(['start v1', 'end v1', 'start v2', 'end v2']);
+    expect([a.version, b.version]).toEqual(['v1', 'v2']);
+    expect(holder.current?.info.version).toBe('v2');
+  });
+});

@@ -1,0 +1,124 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import { CustomerSession, NUMERIC_SESSION_FEATURES, SESSION_FEATURES } from '../contract/customer-session';
+import {
+  INFER_OUTPUTS,
+  INFER_OUTPUT_NAMES,
+  InferenceRequest,
+  type InferenceResponse,
+  type MetadataTensor,
+  type ModelMetadataResponse,
+  type ResponseOutput,
+  type ServerMetadataResponse,
+} from '../contract/open-inference';
+import { ApiError } from '../errors/api-error';
+import type { PostRoute } from '../http/post-route';
+import type { ApiMetrics } from '../http/metrics';
+import type { Lifecycle } from '../lifecycle/lifecycle';
+import type { ModelSource } from '../model/model-source';
+import { predictSessions } from '../model/predict-sessions';
+import type { ServedModel } from '../model/served-model';
+import { decodeInferRequest } from '../open-inference/decode-infer-request';
+import { SERVICE } from '../service-identity';
+import { compileValidator } from '../validation/compile-validator';
+
+/**
+ * The Open Inference Protocol (KServe V2) REST routes: server metadata, model readiness and model
+ * metadata here; the server probes are in health-routes.ts and inference (inferRoutes) runs on
+ * the lean POST path. `/versions/{version}` forms are accepted for the version in service.
+ */
+export function openInferenceRoutes(deps: { models: ModelSource; lifecycle: Lifecycle; modelName: string }): Router {
+  const { models, lifecycle, modelName } = deps;
+  const router = Router();
+
+  /** The model in service, when the path names it; 404 or 503 otherwise. */
+  const namedModel = (req: Request): ServedModel => {
+    const model = models.current;
+    checkModelName(req.params as Record<string, string>, modelName, model);
+    if (!model) throw ApiError.noModel();
+    return model;
+  };
+
+  router.get('/v2', (_req, res) => {
+    const body: ServerMetadataResponse = { name: SERVICE.name, version: SERVICE.version, extensions: [] };
+    res.json(body);
+  });
+
+  const modelReady: RequestHandler = (req, res) => {
+    namedModel(req);
+    const ready = !lifecycle.draining;
+    res.status(ready ? 200 : 503).json({ name: modelName, ready });
+  };
+
+  const modelMetadata: RequestHandler = (req, res) => {
+    const model = namedModel(req);
+    const inputs: MetadataTensor[] = SESSION_FEATURES.map((name) => ({
+      name,
+      datatype: NUMERIC_SESSION_FEATURES.has(name) ? 'FP32' : 'BYTES',
+      shape: [-1],
+    }));
+    const outputs: MetadataTensor[] = INFER_OUTPUT_NAMES.map((name) => ({ name, datatype: INFER_OUTPUTS[name], shape: [-1] }));
+    const body: ModelMetadataResponse = { name: modelName, versions: [model.info.version], platform: `purchase-bundle/${model.info.model_type}`, inputs, outputs };
+    res.json(body);
+  };
+
+  // Each path registered on its own, so that the route label of the metrics is a single pattern.
+  for (const base of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
+    router.get(base, modelMetadata);
+    router.get(`${base}/ready`, modelReady);
+  }
+  return router;
+}
+
+/** POST /v2/models/{name}[/versions/{version}]/infer: one tensor per session field in, one per output out. */
+export function inferRoutes(deps: { metrics: ApiMetrics; modelName: string; maxBatch: number }): PostRoute[] {
+  const { metrics, modelName } = deps;
+  const request = compileValidator(InferenceRequest);
+  const row = compileValidator(CustomerSession, { omit: ['customer_id'] });
+
+  const route = (pattern: string, path: RegExp): PostRoute => ({
+    pattern,
+    match(candidate) {
+      const m = path.exec(candidate);
+      if (!m) return undefined;
+      const params: Record<string, string> = { name: decodeURIComponent(m[1]) };
+      if (m[2] !== undefined) params.version = decodeURIComponent(m[2]);
+      return params;
+    },
+    precheck: (params) => checkModelName(params, modelName, undefined),
+    answer(body, model, params) {
+      checkModelName(params, modelName, model);
+      const issues = request.check(body);
+      if (issues.length > 0) throw ApiError.validation(issues);
+      const inferRequest = body as InferenceRequest;
+      const { sessions, outputs } = decodeInferRequest(inferRequest, row, deps.maxBatch);
+      const predictions = predictSessions(model, sessions, (i, column) => {
+        const k = inferRequest.inputs.findIndex((input) => input.name === column);
+        return k >= 0 ? `inputs[${k}].data[${i}]` : 'inputs';
+      });
+      metrics.countPredictions(model.info.version, predictions);
+
+      const n = predictions.length;
+      const tensors: ResponseOutput[] = outputs.map((name) => {
+        const data: (number | string)[] = new Array(n);
+        for (let i = 0; i < n; i++) data[i] = predictions[i][name];
+        return { name, datatype: INFER_OUTPUTS[name], shape: [n], data };
+      });
+      const response: InferenceResponse = { model_name: modelName, model_version: model.info.version, outputs: tensors };
+      if (inferRequest.id !== undefined) response.id = inferRequest.id;
+      return JSON.stringify(response);
+    },
+  });
+  return [
+    route('/v2/models/:name/infer', /^\/v2\/models\/([^/]+)\/infer\/?$/i),
+    route('/v2/models/:name/versions/:version/infer', /^\/v2\/models\/([^/]+)\/versions\/([^/]+)\/infer\/?$/i),
+  ];
+}
+
+/** 404 unless the path names the model served (and its version, when it names one and the model is known). */
+function checkModelName(params: Record<string, string>, modelName: string, model: ServedModel | undefined): void {
+  const { name, version } = params;
+  if (name !== modelName) throw new ApiError(404, 'model_not_found', `model ${name} is not served here; this server serves ${modelName}`);
+  if (model && version !== undefined && version !== model.info.version) {
+    throw new ApiError(404, 'model_version_not_found', `version ${version} of ${name} is not loaded; version ${model.info.version} is`);
+  }
+}

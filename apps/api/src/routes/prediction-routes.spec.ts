@@ -1,0 +1,194 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PurchasePredictor } from '@purchase/inference';
+import request from 'supertest';
+import { BatchPredictionResponse, PredictionResponse } from '../contract/prediction-response';
+import { ErrorResponse } from '../contract/error-response';
+import { nonConformities } from '../test-fixtures/conforms';
+import { SESSIONS_CSV, sessionRows } from '../test-fixtures/session-rows';
+import { modelsDir } from '../test-fixtures/test-bundles';
+import { testService, type TestService } from '../test-fixtures/test-service';
+
+const SESSION = { customer_id: 42, time_spent: 12.5, pages_viewed: 7, basket_value: 64.9, device_type: 'Mobile', customer_type: 'Returning' };
+
+let service: TestService;
+let predictor: PurchasePredictor;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  const models = await modelsDir('v1');
+  cleanup = models.cleanup;
+  service = await testService({ modelDir: models.current, env: { MAX_BATCH: '50' } });
+  predictor = await PurchasePredictor.load(models.current);
+});
+afterAll(async () => {
+  predictor.dispose();
+  await cleanup();
+});
+
+describe('POST /predict', () => {
+  it("answers the reference shape with the bundle's own prediction", async () => {
+    const res = await request(service.app).post('/predict').send(SESSION).expect(200);
+    const [expected] = predictor.predictMany([SESSION]);
+    expect(res.body).toEqual({ customer_id: 42, ...expected });
+    expect(Object.keys(res.body)).toEqual(['customer_id', 'purchase_prediction', 'purchase_probability', 'prediction_confidence']);
+    expect(nonConformities(PredictionResponse, res.body)).toEqual([]);
+    expect(res.headers['x-model-version']).toBe('v1');
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+
+  it('matches the path as Express would: any case, a trailing slash, a query string', async () => {
+    const reference = await request(service.app).post('/predict').send(SESSION).expect(200);
+    for (const path of ['/predict/', '/PREDICT', '/predict?source=test']) {
+      const res = await request(service.app).post(path).send(SESSION).expect(200);
+      expect(res.body).toEqual(reference.body);
+    }
+    const get = await request(service.app).get('/predict').expect(404);
+    expect(get.body.error).toBe('no route for GET /predict');
+  });
+
+  it('imputes null or absent measurements as the bundle does', async () => {
+    const missing = { customer_id: 7, device_type: 'Unknown', customer_type: 'New' };
+    const absent = await request(service.app).post('/predict').send(missing).expect(200);
+    const asNull = await request(service.app)
+      .post('/predict')
+      .send({ ...missing, time_spent: null, pages_viewed: null, basket_value: null })
+      .expect(200);
+    const [expected] = predictor.predictMany([{ ...missing, time_spent: null, pages_viewed: null, basket_value: null }]);
+    expect(absent.body).toEqual({ customer_id: 7, ...expected });
+    expect(asNull.body).toEqual(absent.body);
+  });
+
+  it('names every failing field and rule in one 422', async () => {
+    const res = await request(service.app)
+      .post('/predict')
+      .send({ customer_id: -3, time_spent: '5', pages_viewed: 1.5, device_type: 'Phone', customer_type: 'Returning', coupon: 'X' })
+      .expect(422);
+    expect(res.body).toEqual({
+      status: 422,
+      code: 'validation_failed',
+      error: 'coupon: property coupon should not exist (and 5 more problem(s), see details)',
+      details: [
+        { field: 'coupon', rule: 'whitelistValidation', message: 'property coupon should not exist' },
+        { field: 'customer_id', rule: 'isPositive', message: 'customer_id must be a positive number' },
+        { field: 'time_spent', rule: 'min', message: 'time_spent must not be less than 0' },
+        { field: 'time_spent', rule: 'isNumber', message: 'time_spent must be a number conforming to the specified constraints' },
+        { field: 'pages_viewed', rule: 'isInt', message: 'pages_viewed must be an integer number' },
+        { field: 'device_type', rule: 'isIn', message: 'device_type must be one of the following values: Mobile, Desktop, Tablet, Unknown' },
+      ],
+      request_id: res.headers['x-request-id'],
+    });
+    expect(nonConformities(ErrorResponse, res.body)).toEqual([]);
+  });
+
+  it('requires customer_id, device_type and customer_type', async () => {
+    const res = await request(service.app).post('/predict').send({}).expect(422);
+    expect(res.body.details.map((d: { field: string; rule: string }) => `${d.field}:${d.rule}`)).toEqual([
+      'customer_id:max',
+      'customer_id:isPositive',
+      'customer_id:isInt',
+      'device_type:isIn',
+      'customer_type:isIn',
+    ]);
+  });
+});
+
+describe('POST /predict/batch', () => {
+  it('answers every session in order, with the same probabilities as one by one and as PurchasePredictor', async () => {
+    const rows = sessionRows().slice(0, 40);
+    const res = await request(service.app).post('/predict/batch').send({ customers: rows }).expect(200);
+    expect(nonConformities(BatchPredictionResponse, res.body)).toEqual([]);
+    expect(res.body.total_customers).toBe(40);
+    expect(res.body.processing_time_seconds).toBeGreaterThan(0);
+    expect(res.body.processing_time_seconds).toBeLessThan(5);
+    const expected = predictor.predictMany(rows).map((p, i) => ({ customer_id: rows[i].customer_id, ...p }));
+    expect(res.body.predictions).toEqual(expected);
+
+    for (const i of [0, 1, 17, 39]) {
+      const single = await request(service.app).post('/predict').send(rows[i]).expect(200);
+      expect(single.body).toEqual(res.body.predictions[i]);
+    }
+  });
+
+  it('gives the probabilities npm run predict writes for the same rows of the bundled data', async () => {
+    const rows = sessionRows();
+    const answers = new Map<number, number>();
+    for (let start = 0; start < rows.length; start += 50) {
+      const res = await request(service.app).post('/predict/batch').send({ customers: rows.slice(start, start + 50) }).expect(200);
+      for (const p of res.body.predictions) answers.set(p.customer_id, p.purchase_probability);
+    }
+
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'api-predict-cli-'));
+    try {
+      const output = path.join(dir, 'scored.csv');
+      const root = path.resolve(__dirname, '../../../..');
+      const cli = spawnSync(
+        process.execPath,
+        ['tools/run-ts.mjs', 'apps/train/src/predict.ts', '--model', service.config.modelDir, '--input', SESSIONS_CSV, '--output', output],
+        { cwd: root, encoding: 'utf8' },
+      );
+      expect(cli.status).toBe(0);
+      const [header, ...lines] = (await readFile(output, 'utf8')).trim().split('\n');
+      expect(header).toBe('customer_id,purchase_probability,purchase_prediction,prediction_confidence');
+      const scored = new Map(lines.map((l) => l.split(',')).map(([id, p]) => [Number(id), Number(p)]));
+      expect(answers.size).toBe(rows.length);
+      for (const [id, probability] of answers) expect(probability).toBe(scored.get(id));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('predicts both labels on the bundled data', async () => {
+    const res = await request(service.app).post('/predict/batch').send({ customers: sessionRows().slice(0, 50) }).expect(200);
+    const labels = new Set(res.body.predictions.map((p: { purchase_prediction: number }) => p.purchase_prediction));
+    expect([...labels].sort()).toEqual([0, 1]);
+  });
+
+  it('refuses an empty batch and one over MAX_BATCH', async () => {
+    const empty = await request(service.app).post('/predict/batch').send({ customers: [] }).expect(422);
+    expect(empty.body.details).toEqual([{ field: 'customers', rule: 'arrayMinSize', message: 'customers must contain at least 1 elements' }]);
+    const big = await request(service.app)
+      .post('/predict/batch')
+      .send({ customers: Array.from({ length: 51 }, (_, i) => ({ ...SESSION, customer_id: i + 1 })) })
+      .expect(422);
+    expect(big.body.details).toEqual([{ field: 'customers', rule: 'arrayMaxSize', message: 'customers must contain no more than 50 elements' }]);
+  });
+
+  it('points at the failing element and field', async () => {
+    const res = await request(service.app)
+      .post('/predict/batch')
+      .send({ customers: [SESSION, { ...SESSION, basket_value: -1 }, 'not a session'], extra: true })
+      .expect(422);
+    expect(res.body.details).toEqual([
+      { field: 'extra', rule: 'whitelistValidation', message: 'property extra should not exist' },
+      { field: 'customers[1].basket_value', rule: 'min', message: 'basket_value must not be less than 0' },
+      { field: 'customers[2]', rule: 'nestedValidation', message: 'each value in nested property customers must be either object or array' },
+    ]);
+  });
+});
+
+describe('without a model', () => {
+  it('answers 503 on both routes, whatever the body', async () => {
+    const models = await modelsDir();
+    try {
+      const empty = await testService({ modelDir: models.current, loaded: false });
+      for (const [path, body] of [
+        ['/predict', SESSION],
+        ['/predict/batch', { customers: [SESSION] }],
+        ['/predict', { nonsense: true }],
+      ] as const) {
+        const res = await request(empty.app).post(path).send(body).expect(503);
+        expect(res.body).toMatchObject({
+          status: 503,
+          code: 'model_not_loaded',
+          error: 'no model is loaded yet; retry when /health/ready answers 200',
+          details: [],
+        });
+      }
+    } finally {
+      await models.cleanup();
+    }
+  });
+});

@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { openApiDocument } from './openapi/openapi-document';
+import { copyBundle, modelsDir, pointCurrentAt } from './test-fixtures/test-bundles';
+
+/**
+ * npm start as a user runs it: the entry point bundled by esbuild (which, unlike the tests' SWC,
+ * emits no decorator metadata) in a process of its own, driven by signals.
+ */
+const ROOT = path.resolve(__dirname, '../../..');
+// Each test starts a Node process that loads tfjs and a bundle: seconds on a busy machine.
+jest.setTimeout(60_000);
+const SESSION = { customer_id: 3, time_spent: 8, pages_viewed: 4, basket_value: 30, device_type: 'Mobile', customer_type: 'Returning' };
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  stdout: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Every service started here, killed after each test whatever happened. */
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+function start(env: Record<string, string>): { child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['tools/run-ts.mjs', 'apps/api/src/start.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (c) => (out += c));
+  child.stderr?.on('data', (c) => (err += c));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function startServing(env: Record<string, string>): Promise<Started> {
+  const run = start(env);
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const match = /listening on (http:\/\/[^ ]+) \(API docs: \1\/docs\)/.exec(run.stderr());
+    if (match) return { child: run.child, url: match[1], stdout: run.stdout, exited: run.exited };
+    if (Date.now() > deadline || run.child.exitCode !== null) throw new Error(`the service did not start:\n${run.stderr()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  for (let i = 0; ; i++) {
+    const value = await probe();
+    if (ok(value) || i > 100) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('npm start (apps/api/src/start.ts)', () => {
+  it('refuses a bad configuration with every problem and exit code 2', async () => {
+    const run = start({ PORT: 'eighty', MAX_BATCH: '0' });
+    expect(await run.exited).toBe(2);
+    expect(run.stderr()).toBe(
+      'purchase-api: invalid configuration:\n' +
+        '  - PORT must be an integer from 0 to 65535, got "eighty"\n' +
+        '  - MAX_BATCH must be an integer from 1 to 100000, got "0"\n',
+    );
+  });
+
+  it('says which address is taken and exits 1', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => taken.once('listening', r));
+    const { port } = taken.address() as AddressInfo;
+    const models = await modelsDir('v1');
+    try {
+      const run = start({ MODEL_DIR: models.current, PORT: String(port) });
+      expect(await run.exited).toBe(1);
+      expect(run.stderr()).toBe(`purchase-api: cannot listen on 127.0.0.1:${port}: EADDRINUSE\n`);
+    } finally {
+      taken.close();
+      await models.cleanup();
+    }
+  });
+
+  it('serves, prints the docs URL, reloads on SIGHUP and stops on SIGTERM', async () => {
+    const models = await modelsDir('v1');
+    const service = await startServing({ MODEL_DIR: models.current, MAX_BATCH: '77' });
+    try {
+      // The OpenAPI document of the esbuild bundle is the one the tests see.
+      const served = await (await fetch(`${service.url}/openapi.json`)).json();
+      expect(served).toEqual(JSON.parse(JSON.stringify(openApiDocument({ maxBatch: 77, modelName: 'purchase-intent', adminEnabled: false }))));
+      const docs = await fetch(`${service.url}/docs/`);
+      expect(docs.status).toBe(200);
+
+      const predict = await fetch(`${service.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'start-1' }, body: JSON.stringify(SESSION) });
+      expect(predict.status).toBe(200);
+      expect(predict.headers.get('x-model-version')).toBe('v1');
+
+      await copyBundle(models.root, 'v2');
+      await pointCurrentAt(models.root, 'v2');
+      service.child.kill('SIGHUP');
+      const health = await until(
+        async () => (await (await fetch(`${service.url}/health`)).json()) as { version: string },
+        (h) => h.version === 'v2',
+      );
+      expect(health.version).toBe('v2');
+
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+      const lines = service.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.find((l) => l.msg === 'listening')).toMatchObject({ service: 'purchase-api', model_loaded: true });
+      expect(lines.find((l) => l.request_id === 'start-1')).toMatchObject({ msg: 'request', route: '/predict', status: 200 });
+      expect(lines.find((l) => l.msg === 'model in service' && l.version === 'v2')).toMatchObject({ previous: 'v1' });
+      expect(lines.at(-1)).toMatchObject({ msg: 'server closed', forced: false });
+    } finally {
+      await models.cleanup();
+    }
+  });
+
+  it('starts without a model when MODEL_DIR holds none, and is not ready', async () => {
+    const models = await modelsDir('v1');
+    const service = await startServing({ MODEL_DIR: path.join(models.root, 'nothing-here') });
+    try {
+      expect((await fetch(`${service.url}/health/ready`)).status).toBe(503);
+      const predict = await fetch(`${service.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SESSION) });
+      expect(predict.status).toBe(503);
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+      expect(service.stdout()).toContain('no model bundle at MODEL_DIR; serving 503 until one is there, then SIGHUP or POST /admin/reload');
+    } finally {
+      await models.cleanup();
+    }
+  });
+});

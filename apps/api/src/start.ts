@@ -1,0 +1,111 @@
+/**
+ * npm start: reads the configuration (env.example lists it), trains the default model if there is
+ * none yet, loads it, and serves. SIGHUP reloads the model; SIGTERM and SIGINT shut down
+ * gracefully. JSON logs go to stdout; the line with the URL of the docs goes to stderr.
+ */
+import { createServer, type Server } from 'node:http';
+import { format } from 'node:util';
+import pino from 'pino';
+import { PurchasePredictor } from '@purchase/inference';
+import { ConfigError, loadConfig, type ApiConfig } from './config/api-config';
+import { createApp } from './create-app';
+import { shutDownGracefully } from './lifecycle/graceful-shutdown';
+import { Lifecycle } from './lifecycle/lifecycle';
+import { ModelHolder } from './model/model-holder';
+import { SERVICE } from './service-identity';
+import { ensureModel } from './startup/ensure-model';
+
+async function main(): Promise<void> {
+  let config: ApiConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${SERVICE.name}: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+
+  // A log line per request must not cost a write per request: lines are written asynchronously,
+  // 4 KiB at a time, and at least every 250 ms when traffic is light.
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 });
+  const logger = pino({ level: config.logLevel, base: { service: SERVICE.name } }, destination);
+  // A reader of stdout that went away must not take the service down with it.
+  destination.on('error', () => undefined);
+  // Exit only once the log lines written so far are out (an asynchronous write may be in flight).
+  const exit = (code: number) => {
+    setTimeout(() => process.exit(code), 2000);
+    destination.once('close', () => process.exit(code));
+    try {
+      destination.end();
+    } catch {
+      process.exit(code);
+    }
+  };
+  routeConsoleToLogger(logger);
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    exit(1);
+  });
+
+  await ensureModel(config.modelDir, logger);
+  const models = new ModelHolder({ dir: config.modelDir, load: (dir) => PurchasePredictor.load(dir), logger });
+  // A bundle that cannot be served is logged by the holder; the service still starts, unready.
+  await models.reload().catch(() => undefined);
+
+  const lifecycle = new Lifecycle();
+  const app = createApp({ predictorSource: models, config, logger, lifecycle });
+  const server = createServer(app);
+  const port = await listen(server, config.port, config.host);
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, docs: `${url}/docs`, model_loaded: models.current !== undefined }, 'listening');
+  process.stderr.write(`${SERVICE.name} ${SERVICE.version} listening on ${url} (API docs: ${url}/docs)\n`);
+
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: reloading the model');
+    models.reload().catch(() => undefined);
+  });
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    shutDownGracefully(server, { lifecycle, graceMs: config.shutdownGraceMs, logger }).then(
+      () => exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+/**
+ * stdout carries JSON log lines only: libraries that print (tfjs names its backend with
+ * console.info) are routed into the logger instead of breaking the stream for log collectors.
+ */
+function routeConsoleToLogger(logger: pino.Logger): void {
+  console.log = console.info = (...args: unknown[]) => logger.info({ source: 'console' }, format(...args));
+  console.warn = (...args: unknown[]) => logger.warn({ source: 'console' }, format(...args));
+  console.error = (...args: unknown[]) => logger.error({ source: 'console' }, format(...args));
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const fail = (err: NodeJS.ErrnoException) => reject(new Error(`cannot listen on ${host}:${port}: ${err.code ?? err.message}`));
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      const address = server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : port);
+    });
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${SERVICE.name}: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+import { cp, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Set by global-setup.ts: a bundle trained once per test run from the bundled data. */
+export const TRAINED_BUNDLE_ENV = 'API_TEST_TRAINED_BUNDLE';
+
+export function trainedBundle(): string {
+  const dir = process.env[TRAINED_BUNDLE_ENV];
+  if (!dir) throw new Error(`${TRAINED_BUNDLE_ENV} is not set: run the api tests through apps/api/jest.config.cjs (its globalSetup trains the bundle)`);
+  return dir;
+}
+
+/**
+ * A models directory of this test's own, `current` pointing at a copy of the trained bundle
+ * named `version`. Copies are cheap and let a test break or swap bundles freely.
+ */
+export async function modelsDir(version = 'v1'): Promise<{ root: string; current: string; cleanup: () => Promise<void> }> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'api-models-'));
+  await copyBundle(root, version);
+  await pointCurrentAt(root, version);
+  return { root, current: path.join(root, 'current'), cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/**
+ * Copies the trained bundle to `<root>/<version>`. manifest.json is not among the hashed files, so
+ * its version and threshold can be edited and the copy still verifies: a second, distinguishable
+ * bundle without a second training.
+ */
+export async function copyBundle(root: string, version: string, edit: { threshold?: number } = {}): Promise<string> {
+  const dir = path.join(root, version);
+  await cp(trainedBundle(), dir, { recursive: true, dereference: true });
+  const manifestFile = path.join(dir, 'manifest.json');
+  const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
+  manifest.version = version;
+  if (edit.threshold !== undefined) manifest.model.threshold = edit.threshold;
+  await writeFile(manifestFile, JSON.stringify(manifest, null, 2));
+  return dir;
+}
+
+/** Flips one byte of pipeline.json: its SHA-256 no longer matches the manifest. */
+export async function corruptBundle(dir: string): Promise<void> {
+  const file = path.join(dir, 'pipeline.json');
+  const bytes = await readFile(file);
+  bytes[bytes.length - 2] ^= 1;
+  await writeFile(file, bytes);
+}
+
+/** Repoints `<root>/current` at `<root>/<version>` atomically, without verifying it (unlike switchCurrent). */
+export async function pointCurrentAt(root: string, version: string): Promise<void> {
+  const tmp = path.join(root, `.current-${process.pid}-${Date.now()}`);
+  await symlink(version, tmp, 'dir');
+  await rename(tmp, path.join(root, 'current'));
+}
