@@ -16,30 +16,28 @@ const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
  */
 export function formatComparisonTable(rows: ComparisonRow[], baseline: { validation: SplitMetrics; test: SplitMetrics }, selected: string): string {
   const header = ['model', 'threshold', 'val F1', 'test F1', 'test precision', 'test recall', 'test ROC AUC', 'test PR AUC', 'test log loss', 'fit s'];
-  const body = rows.map((r) => [
-    r.name === selected ? `${r.name} *` : r.name,
-    Number.isFinite(r.threshold) ? r.threshold.toFixed(3) : 'none',
-    f3(r.validation.f1),
-    f3(r.test.f1),
-    f3(r.test.precision),
-    f3(r.test.recall),
-    f3(r.test.rocAuc),
-    f3(r.test.prAuc),
-    f3(r.test.logLoss),
-    r.fitSeconds.toFixed(2),
-  ]);
-  body.push([
-    'always purchase',
-    '-',
-    f3(baseline.validation.f1),
-    f3(baseline.test.f1),
-    f3(baseline.test.precision),
-    f3(baseline.test.recall),
-    f3(baseline.test.rocAuc),
-    f3(baseline.test.prAuc),
-    f3(baseline.test.logLoss),
-    '-',
-  ]);
+  const cells = (name: string, threshold: string, validation: SplitMetrics, test: SplitMetrics, fit: string) => [
+    name,
+    threshold,
+    f3(validation.f1),
+    f3(test.f1),
+    f3(test.precision),
+    f3(test.recall),
+    f3(test.rocAuc),
+    f3(test.prAuc),
+    f3(test.logLoss),
+    fit,
+  ];
+  const body = rows.map((r) =>
+    cells(
+      r.name === selected ? `${r.name} *` : r.name,
+      Number.isFinite(r.threshold) ? r.threshold.toFixed(3) : 'none',
+      r.validation,
+      r.test,
+      r.fitSeconds.toFixed(2),
+    ),
+  );
+  body.push(cells('always purchase', '-', baseline.validation, baseline.test, '-'));
   const table = [header, ...body];
   const widths = header.map((_, i) => Math.max(...table.map((r) => r[i].length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
