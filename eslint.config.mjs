@@ -49,6 +49,12 @@ export default [
     },
   },
   {
+    // CommonJS config files (jest.preset.js, jest.config.cjs) load with require().
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.spec.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
