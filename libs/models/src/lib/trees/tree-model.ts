@@ -1,0 +1,82 @@
+import type { BinaryClassifier, FitOptions, Matrix, ModelDescription } from '../model';
+import type { FeatureImportance, TreeEnsemble } from './tree-ensemble';
+import { writeTreeModel } from './tree-model-file';
+import { TREE_MODEL_FORMAT, TREE_MODEL_VERSION, type TreeModelDocument, type TreeModelKind } from './tree-model-format';
+
+/**
+ * What the boosted trees and the forest share once fitted: prediction, importance, description and
+ * the artifact. Subclasses learn (fit) and say how they are named in errors.
+ */
+export abstract class TreeModel<Hyperparameters extends object, Training extends object> implements BinaryClassifier {
+  abstract readonly kind: TreeModelKind;
+  readonly hyperparameters: Readonly<Hyperparameters>;
+  protected ensemble: TreeEnsemble | null = null;
+  protected featureNames: string[] | null = null;
+  protected trainingFacts: Training | null = null;
+
+  constructor(hyperparameters: Hyperparameters) {
+    this.hyperparameters = Object.freeze(hyperparameters);
+  }
+
+  abstract fit(X: Matrix, y: Uint8Array, options?: FitOptions): Promise<void>;
+
+  /** How errors name the model: "the gradient-boosted trees", "the random forest". */
+  protected abstract readonly name: string;
+
+  predictProba(X: Matrix): Float32Array {
+    return this.fitted().predictProba(X);
+  }
+
+  /** Feature importance by total gain (and its share) and by number of splits. */
+  featureImportance(): FeatureImportance {
+    return this.fitted().featureImportance();
+  }
+
+  /** Facts of the last fit (or of the fit that produced a loaded model); null before. */
+  get training(): Training | null {
+    return this.trainingFacts;
+  }
+
+  describe(): ModelDescription {
+    return {
+      kind: this.kind,
+      hyperparameters: { ...this.hyperparameters },
+      inputWidth: this.ensemble?.inputWidth ?? 0,
+      ...(this.featureNames ? { featureNames: [...this.featureNames] } : {}),
+      ...(this.trainingFacts ? { training: { ...this.trainingFacts } as Record<string, unknown> } : {}),
+    };
+  }
+
+  /** The artifact document (see tree-model-format.ts). */
+  toJSON(): TreeModelDocument {
+    return {
+      format: TREE_MODEL_FORMAT,
+      version: TREE_MODEL_VERSION,
+      ...this.fitted().toDocumentFields(),
+      hyperparameters: { ...this.hyperparameters },
+      featureNames: this.featureNames,
+      training: { ...this.trainingFacts },
+    };
+  }
+
+  /** Writes `dir/trees.json`; the directory is replaced as a whole. */
+  async save(dir: string): Promise<void> {
+    await writeTreeModel(dir, this.toJSON());
+  }
+
+  dispose(): void {
+    // Plain typed arrays: nothing to release.
+  }
+
+  /** Takes the fitted state of a fit or of a loaded document. */
+  protected setFitted(ensemble: TreeEnsemble, featureNames: readonly string[] | null | undefined, training: Training): void {
+    this.ensemble = ensemble;
+    this.featureNames = featureNames ? [...featureNames] : null;
+    this.trainingFacts = training;
+  }
+
+  protected fitted(): TreeEnsemble {
+    if (this.ensemble === null) throw new Error(`${this.name} ${this.name.endsWith('trees') ? 'are' : 'is'} not fitted: call fit() or loadTreeModel() first`);
+    return this.ensemble;
+  }
+}
