@@ -17,7 +17,7 @@ export { reliabilityTable } from './lib/reliability-table';
 export type { ReliabilityBin, ReliabilityOptions, BinStrategy } from './lib/reliability-table';
 export { evaluateScores } from './lib/evaluate-scores';
 export type { ScoreMetrics, SplitMetrics } from './lib/evaluate-scores';
-export { SeededRandom } from './lib/seeded-random';
+export { SeededRandom } from '@purchase/models';
 export { bootstrapIntervals } from './lib/bootstrap-intervals';
 export type { BootstrapIntervals, BootstrapOptions, Interval } from './lib/bootstrap-intervals';
 export { chooseF1Threshold, chooseProfitThreshold, profitAt, validateCosts } from './lib/threshold-choice';

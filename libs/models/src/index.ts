@@ -20,3 +20,4 @@ export { loadTfjsModel } from './lib/tfjs/load-tfjs-model';
 export { MODEL_JSON, WEIGHTS_BIN, TFJS_MODEL_FORMAT, TFJS_MODEL_FORMAT_VERSION } from './lib/tfjs/layers-format';
 export type { TfjsModelMetadata } from './lib/tfjs/layers-format';
 export { loadModel } from './lib/load-model';
+export { SeededRandom } from './lib/seeded-random';

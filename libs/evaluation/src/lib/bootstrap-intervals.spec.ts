@@ -1,7 +1,7 @@
 import { bootstrapIntervals } from './bootstrap-intervals';
 import { quantileOfSorted } from './quantile';
 import { rocAuc } from './roc';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '@purchase/models';
 import { metricsAtThreshold } from './threshold-metrics';
 
 /** Labels and tied scores: positives score higher on average. */

@@ -1,7 +1,7 @@
 import { sortDescending } from './argsort-descending';
 import { quantileOfSorted } from './quantile';
 import { requireBothClasses } from './roc';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '@purchase/models';
 import { countPositives, type Scores, validateBinaryInputs } from './validate-binary-inputs';
 
 /** A point estimate on the full sample and its bootstrap percentile interval. */

@@ -1,6 +1,6 @@
 import type { BinaryClassifier, Matrix } from '@purchase/models';
 import { rocAucFromCounts } from './roc';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '@purchase/models';
 import { thresholdCounts } from './threshold-counts';
 
 /** Anything that scores a matrix: every BinaryClassifier, or a fitted pipeline wrapped around one. */

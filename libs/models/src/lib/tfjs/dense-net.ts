@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { FitOptions, Matrix } from '../model';
 import { initBackend } from './backend';
 import { assertTrainingData } from './input-checks';
-import { SeededRandom } from '../trees/seeded-random';
+import { SeededRandom } from '../seeded-random';
 import { TfjsClassifier, type FittedNetwork } from './tfjs-classifier';
 
 /** 'balanced' weighs each class by n / (2 * count), as scikit-learn's class_weight='balanced'. */

@@ -4,7 +4,7 @@ import { PaddedTrees, treeDepth } from './padded-trees';
 import { addTreeOnBins } from './tree-on-bins';
 import { GradientBoostedTrees } from './gradient-boosted-trees';
 import { binColumns, missingBin } from './quantile-bins';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../seeded-random';
 import { syntheticClassification } from './synthetic-classification';
 import { treeFromJson } from './tree-model-format';
 

@@ -1,7 +1,7 @@
 import type { Matrix } from '../model';
 import { HistogramBuilder, HistogramLayout } from './histogram';
 import { binColumns, fitBinCuts } from './quantile-bins';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../seeded-random';
 
 /** Columns with `distinct[f]` distinct values each (so some features are grouped, some not), 10% missing. */
 function randomMatrix(rows: number, distinct: number[], seed: number): Matrix {

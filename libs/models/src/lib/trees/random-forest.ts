@@ -4,7 +4,7 @@ import { addTreeOnBins } from './tree-on-bins';
 import { checkFitInputs } from './input-checks';
 import { binColumns, fitBinCuts, MAX_BINS, missingBin } from './quantile-bins';
 import { rocAuc } from './roc-auc';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../seeded-random';
 import { TreeEnsemble } from './tree-ensemble';
 import { TreeGrower } from './tree-grower';
 import { TreeModel } from './tree-model';

@@ -1,5 +1,5 @@
 import type { Matrix } from '../model';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../seeded-random';
 
 /**
  * Seeded labelled data for the trees' specs: three features, uniform in [-1, 1], label drawn from

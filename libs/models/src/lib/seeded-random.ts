@@ -1,7 +1,8 @@
 /**
  * xoshiro128** (Blackman & Vigna): a small, fast 32-bit generator, its state filled by splitmix32
  * so nearby seeds give unrelated streams. Only 32-bit integer arithmetic, so a seed gives the same
- * stream on every platform: bootstrap intervals and permutation importances are reproducible.
+ * stream on every platform. The one source of seeded randomness of the models (row subsampling,
+ * bootstrap, feature subsets, shuffling) and of evaluation (bootstrap intervals, permutation importance).
  */
 export class SeededRandom {
   private s0: number;
@@ -40,6 +41,16 @@ export class SeededRandom {
     return result;
   }
 
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** Uniform integer in [0, n), n <= 2^32. */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
   /**
    * Uniform integer in [0, n) for 1 <= n <= 2^32: draws at or above the largest multiple of n are
    * redrawn, so there is no modulo bias. The limit is cached for repeated bounds, and the remainder
@@ -67,6 +78,23 @@ export class SeededRandom {
       values[i] = values[j];
       values[j] = v;
     }
+  }
+
+  /**
+   * Writes k distinct values of [0, n) into `out` (ascending) by a partial Fisher-Yates shuffle of
+   * `pool`, a scratch array of length >= n. Returns k.
+   */
+  sampleWithoutReplacement(n: number, k: number, pool: Int32Array, out: Int32Array): number {
+    for (let i = 0; i < n; i++) pool[i] = i;
+    for (let i = 0; i < k; i++) {
+      const j = i + this.int(n - i);
+      const v = pool[j];
+      pool[j] = pool[i];
+      pool[i] = v;
+      out[i] = v;
+    }
+    out.subarray(0, k).sort();
+    return k;
   }
 }
 
