@@ -1,5 +1,12 @@
 import type { Prediction } from '@purchase/inference';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { RequestSeriesMetrics } from './request-series-metrics';
+
+/** Predictions of one label and model version not yet added to predictions_total. */
+interface PendingCount {
+  readonly labels: { purchase_prediction: '0' | '1'; model_version: string };
+  count: number;
+}
 
 /**
  * The service's Prometheus metrics, on a registry of its own (not prom-client's global one), so
@@ -8,26 +15,37 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export class ApiMetrics {
   readonly registry = new Registry();
 
-  private readonly requests = new Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests answered, by method, route and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [this.registry],
+  /** http_requests_total and http_request_duration_seconds, by method, route and status. */
+  private readonly requests = new RequestSeriesMetrics({
+    registry: this.registry,
+    counter: { name: 'http_requests_total', help: 'HTTP requests answered, by method, route and status.' },
+    histogram: {
+      name: 'http_request_duration_seconds',
+      help: 'Time from the arrival of a request to the end of its answer, by method, route and status.',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    },
   });
 
-  private readonly latency = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time from the arrival of a request to the end of its answer, by method, route and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
+  /**
+   * Predictions counted since the last scrape, by model version and label ('0', '1'): added to
+   * predictions_total when it is read (prom-client's `collect` hook), so that a request does not
+   * pay prom-client's label hashing. `pendingInOrder` keeps the order of first use, so series
+   * appear as if each request had incremented the counter.
+   */
+  private readonly pendingByVersion = new Map<string, [PendingCount | undefined, PendingCount | undefined]>();
+  private readonly pendingInOrder: PendingCount[] = [];
 
-  private readonly predictions = new Counter({
+  private readonly predictions: Counter<'purchase_prediction' | 'model_version'> = new Counter({
     name: 'predictions_total',
     help: 'Sessions scored, by predicted label (purchase_prediction) and model version.',
     labelNames: ['purchase_prediction', 'model_version'] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const pending of this.pendingInOrder) {
+        if (pending.count > 0) this.predictions.inc(pending.labels, pending.count);
+        pending.count = 0;
+      }
+    },
   });
 
   private readonly modelInfo = new Gauge({
@@ -48,27 +66,31 @@ export class ApiMetrics {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
-  /** The series of each (method, route, status), looked up once: prom-client hashes a label object per call otherwise. */
-  private readonly series = new Map<string, { count: { inc(): void }; latency: { observe(value: number): void } }>();
-
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${route} ${status}`;
-    let series = this.series.get(key);
-    if (!series) {
-      const labels = { method, route, status: String(status) };
-      series = { count: this.requests.labels(labels), latency: this.latency.labels(labels) };
-      this.series.set(key, series);
-    }
-    series.count.inc();
-    series.latency.observe(seconds);
+    this.requests.seriesFor(method, route, status).observe(seconds);
   }
 
   countPredictions(modelVersion: string, predictions: readonly Prediction[]): void {
     let positives = 0;
     for (let i = 0; i < predictions.length; i++) positives += predictions[i].purchase_prediction;
     const negatives = predictions.length - positives;
-    if (positives > 0) this.predictions.inc({ purchase_prediction: '1', model_version: modelVersion }, positives);
-    if (negatives > 0) this.predictions.inc({ purchase_prediction: '0', model_version: modelVersion }, negatives);
+    if (positives > 0) this.uncounted(1, modelVersion).count += positives;
+    if (negatives > 0) this.uncounted(0, modelVersion).count += negatives;
+  }
+
+  private uncounted(label: 0 | 1, modelVersion: string): PendingCount {
+    let byLabel = this.pendingByVersion.get(modelVersion);
+    if (!byLabel) {
+      byLabel = [undefined, undefined];
+      this.pendingByVersion.set(modelVersion, byLabel);
+    }
+    let pending = byLabel[label];
+    if (!pending) {
+      pending = { labels: { purchase_prediction: label === 1 ? '1' : '0', model_version: modelVersion }, count: 0 };
+      byLabel[label] = pending;
+      this.pendingInOrder.push(pending);
+    }
+    return pending;
   }
 
   setModel(model: { version: string; model_type: string } | undefined): void {
