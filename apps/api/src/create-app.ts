@@ -1,15 +1,15 @@
-import type { RequestListener } from 'node:http';
 import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { ApiConfig } from './config/api-config';
 import { errorHandler, notFound } from './errors/error-handler';
-import { jsonPostListener } from './http/json-post-listener';
+import { expressPostRoutes } from './http/express-post-routes';
 import { ApiMetrics } from './http/metrics';
 import { requestId } from './http/request-id';
 import { RequestTelemetry } from './http/request-telemetry';
 import { capturedHeaders } from './http/security-headers';
+import { serviceListener, type ServiceListener } from './http/service-listener';
 import { Lifecycle } from './lifecycle/lifecycle';
 import type { ModelSource } from './model/model-source';
 import { openApiDocument } from './openapi/openapi-document';
@@ -29,15 +29,21 @@ export interface AppOptions {
   lifecycle?: Lifecycle;
   /** Defaults to a new registry with the process metrics. */
   metrics?: ApiMetrics;
+  /**
+   * Whether the prediction routes are answered on the lean POST path (the default) or by Express
+   * like every other route. The answers are the same (a differential test holds them so); only
+   * the speed differs.
+   */
+  leanPostPath?: boolean;
 }
 
 /**
- * The service as a node:http request listener: wiring only. The prediction routes (POST /predict,
- * /predict/batch, /v2/models/{name}/infer) run on the lean JSON POST path; everything else is an
- * Express 5 app: security headers and CORS, request id, telemetry, the routes, 404 and the error
- * handler.
+ * The service as a node:http request listener: wiring only. An Express 5 app holds every route:
+ * security headers and CORS, request id, telemetry, the routes, 405/404 and the error handler.
+ * In front of it the service listener is the error boundary and, by default, answers the
+ * prediction routes (POST /predict, /predict/batch, /v2/models/{name}/infer) on its lean path.
  */
-export function createApp(options: AppOptions): RequestListener {
+export function createApp(options: AppOptions): ServiceListener {
   const { predictorSource: models, config, logger } = options;
   const lifecycle = options.lifecycle ?? new Lifecycle();
   const metrics = options.metrics ?? new ApiMetrics();
@@ -59,6 +65,7 @@ export function createApp(options: AppOptions): RequestListener {
       : undefined;
 
   const app = express();
+  app.set('case sensitive routing', true);
   app.disable('x-powered-by');
   // Answers are computed per request: an ETag would only cost a hash of every body.
   app.set('etag', false);
@@ -66,24 +73,28 @@ export function createApp(options: AppOptions): RequestListener {
   if (corsMiddleware) app.use(corsMiddleware);
   app.use(requestId());
   app.use(telemetry.middleware());
+  const postRoutes = [
+    ...predictionRoutes({ metrics, maxBatch: config.maxBatch }),
+    ...inferRoutes({ metrics, modelName: config.modelName, maxBatch: config.maxBatch }),
+  ];
+  const context = { models, limits: { bytes: config.bodyLimitBytes, depth: config.maxJsonDepth } };
+  app.use(expressPostRoutes(postRoutes, context));
   app.use(healthRoutes({ models, lifecycle }));
   app.use(openInferenceRoutes({ models, lifecycle, modelName: config.modelName }));
   app.use(metricsRoutes(metrics));
   if (config.adminToken !== undefined) app.use(adminRoutes({ models, adminToken: config.adminToken }));
   app.use(docsRoutes(openApiDocument({ maxBatch: config.maxBatch, modelName: config.modelName, adminEnabled: config.adminToken !== undefined })));
-  app.use(notFound());
+  app.use(notFound(app.router));
   app.use(errorHandler(logger));
 
-  return jsonPostListener({
+  return serviceListener({
     app,
-    routes: [
-      ...predictionRoutes({ metrics, maxBatch: config.maxBatch }),
-      ...inferRoutes({ metrics, modelName: config.modelName, maxBatch: config.maxBatch }),
-    ],
-    models,
+    routes: postRoutes,
+    lean: options.leanPostPath ?? true,
+    context,
+    lifecycle,
     telemetry,
     logger,
-    bodyLimitBytes: config.bodyLimitBytes,
     securityHeaders: capturedHeaders(security),
     cors: corsMiddleware,
   });

@@ -3,12 +3,13 @@
  * none yet, loads it, and serves. SIGHUP reloads the model; SIGTERM and SIGINT shut down
  * gracefully. JSON logs go to stdout; the line with the URL of the docs goes to stderr.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { format } from 'node:util';
 import pino from 'pino';
 import { PurchasePredictor } from '@purchase/inference';
 import { ConfigError, loadConfig, type ApiConfig } from './config/api-config';
 import { createApp } from './create-app';
+import { createApiServer } from './http/create-api-server';
 import { shutDownGracefully } from './lifecycle/graceful-shutdown';
 import { Lifecycle } from './lifecycle/lifecycle';
 import { ModelHolder } from './model/model-holder';
@@ -33,9 +34,10 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: SERVICE.name } }, destination);
   // A reader of stdout that went away must not take the service down with it.
   destination.on('error', () => undefined);
-  // Exit only once the log lines written so far are out (an asynchronous write may be in flight).
-  const exit = (code: number) => {
-    setTimeout(() => process.exit(code), 2000);
+  // Exit only once the log lines written so far are out (an asynchronous write may be in flight),
+  // but by `deadlineMs` at the latest.
+  const exit = (code: number, deadlineMs = 2000) => {
+    setTimeout(() => process.exit(code), deadlineMs);
     destination.once('close', () => process.exit(code));
     try {
       destination.end();
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
 
   const lifecycle = new Lifecycle();
   const app = createApp({ predictorSource: models, config, logger, lifecycle });
-  const server = createServer(app);
+  const server = createApiServer(app, config);
   const port = await listen(server, config.port, config.host);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, docs: `${url}/docs`, model_loaded: models.current !== undefined }, 'listening');
@@ -70,17 +72,36 @@ async function main(): Promise<void> {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
-    shutDownGracefully(server, { lifecycle, graceMs: config.shutdownGraceMs, logger }).then(
-      () => exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        exit(1);
-      },
-    );
+    // SIGTERM is an orchestrator's: stay up, unready, while its load balancers stop sending.
+    // SIGINT is a person at a terminal: no delay.
+    const drainDelayMs = signal === 'SIGTERM' ? config.drainDelayMs : 0;
+    const startedAt = Date.now();
+    const { graceMs, flushMs } = shutdownBudget(config.shutdownGraceMs);
+    // The process is gone by drain delay + grace whatever happens, log flush included.
+    setTimeout(() => process.exit(1), drainDelayMs + config.shutdownGraceMs).unref();
+    lifecycle.startDraining();
+    logger.info({ signal, drain_delay_ms: drainDelayMs, grace_ms: config.shutdownGraceMs }, 'stopping: not ready, draining');
+    setTimeout(() => {
+      shutDownGracefully(server, { lifecycle, graceMs, logger }).then(
+        () => exit(0, Math.max(1, drainDelayMs + config.shutdownGraceMs - (Date.now() - startedAt))),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          exit(1, flushMs);
+        },
+      );
+    }, drainDelayMs);
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/**
+ * The shutdown grace split between the requests in flight and the log flush after them: the
+ * flush gets a tenth of it, 1 s at most.
+ */
+function shutdownBudget(shutdownGraceMs: number): { graceMs: number; flushMs: number } {
+  const flushMs = Math.min(1000, Math.floor(shutdownGraceMs / 10));
+  return { graceMs: shutdownGraceMs - flushMs, flushMs };
 }
 
 /**

@@ -24,7 +24,15 @@ describe('loadConfig', () => {
       corsOrigins: [],
       adminToken: undefined,
       logLevel: 'info',
+      maxJsonDepth: 32,
+      drainDelayMs: 5000,
       shutdownGraceMs: 10000,
+      headersTimeoutMs: 10000,
+      requestTimeoutMs: 30000,
+      keepAliveTimeoutMs: 65000,
+      maxHeadersCount: 100,
+      maxHeaderBytes: 16384,
+      maxConnections: 1024,
     });
   });
 
@@ -39,7 +47,15 @@ describe('loadConfig', () => {
       CORS_ORIGINS: 'https://shop.example, http://localhost:3000',
       ADMIN_TOKEN: 'a-long-enough-secret',
       LOG_LEVEL: 'warn',
+      MAX_JSON_DEPTH: '16',
+      DRAIN_DELAY_MS: '0',
       SHUTDOWN_GRACE_MS: '2500',
+      HEADERS_TIMEOUT_MS: '5000',
+      REQUEST_TIMEOUT_MS: '20000',
+      KEEP_ALIVE_TIMEOUT_MS: '0',
+      MAX_HEADERS_COUNT: '50',
+      MAX_HEADER_BYTES: '8192',
+      MAX_CONNECTIONS: '200',
     });
     expect(config).toEqual({
       port: 9000,
@@ -51,7 +67,15 @@ describe('loadConfig', () => {
       corsOrigins: ['https://shop.example', 'http://localhost:3000'],
       adminToken: 'a-long-enough-secret',
       logLevel: 'warn',
+      maxJsonDepth: 16,
+      drainDelayMs: 0,
       shutdownGraceMs: 2500,
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 20000,
+      keepAliveTimeoutMs: 0,
+      maxHeadersCount: 50,
+      maxHeaderBytes: 8192,
+      maxConnections: 200,
     });
   });
 
@@ -82,6 +106,14 @@ describe('loadConfig', () => {
       'ADMIN_TOKEN must be at least 16 characters without spaces (or unset to disable /admin/reload)',
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
       'SHUTDOWN_GRACE_MS must be an integer from 0 to 600000, got "-1"',
+    ]);
+  });
+
+  it('refuses HTTP limits Node would refuse or that make no sense', () => {
+    expect(problemsOf({ HEADERS_TIMEOUT_MS: '40000', REQUEST_TIMEOUT_MS: '30000', MAX_JSON_DEPTH: '2', MAX_CONNECTIONS: '0' })).toEqual([
+      'MAX_JSON_DEPTH must be an integer from 4 to 1000, got "2"',
+      'HEADERS_TIMEOUT_MS (40000) must not be larger than REQUEST_TIMEOUT_MS (30000)',
+      'MAX_CONNECTIONS must be an integer from 1 to 1000000, got "0"',
     ]);
   });
 

@@ -16,8 +16,21 @@ export interface ApiConfig {
   /** Bearer token of POST /admin/reload; the route does not exist without one. */
   adminToken: string | undefined;
   logLevel: LevelWithSilent;
-  /** How long a SIGTERM waits for requests in flight before closing their connections. */
+  /** Deepest nesting of arrays and objects in a request body. */
+  maxJsonDepth: number;
+  /** After SIGTERM, how long the service keeps serving while not ready, before it stops listening. */
+  drainDelayMs: number;
+  /** How long a SIGTERM then waits for requests in flight before closing their connections. */
   shutdownGraceMs: number;
+  /** Time allowed to receive a request's headers, and the whole request. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  maxHeadersCount: number;
+  maxHeaderBytes: number;
+  /** Open connections at most; more are closed as they arrive. */
+  maxConnections: number;
 }
 
 export const CONFIG_DEFAULTS = {
@@ -29,7 +42,15 @@ export const CONFIG_DEFAULTS = {
   BODY_LIMIT: '1mb',
   CORS_ORIGINS: '',
   LOG_LEVEL: 'info',
+  MAX_JSON_DEPTH: '32',
+  DRAIN_DELAY_MS: '5000',
   SHUTDOWN_GRACE_MS: '10000',
+  HEADERS_TIMEOUT_MS: '10000',
+  REQUEST_TIMEOUT_MS: '30000',
+  KEEP_ALIVE_TIMEOUT_MS: '65000',
+  MAX_HEADERS_COUNT: '100',
+  MAX_HEADER_BYTES: '16384',
+  MAX_CONNECTIONS: '1024',
 } as const;
 
 const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -68,10 +89,40 @@ export function loadConfig(env: Record<string, string | undefined>): ApiConfig {
   }
   const logLevel = read('LOG_LEVEL') as LevelWithSilent;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
+  const maxJsonDepth = parseInteger('MAX_JSON_DEPTH', read('MAX_JSON_DEPTH'), 4, 1000, problems);
+  const drainDelayMs = parseInteger('DRAIN_DELAY_MS', read('DRAIN_DELAY_MS'), 0, 600_000, problems);
   const shutdownGraceMs = parseInteger('SHUTDOWN_GRACE_MS', read('SHUTDOWN_GRACE_MS'), 0, 600_000, problems);
+  const headersTimeoutMs = parseInteger('HEADERS_TIMEOUT_MS', read('HEADERS_TIMEOUT_MS'), 1000, 600_000, problems);
+  const requestTimeoutMs = parseInteger('REQUEST_TIMEOUT_MS', read('REQUEST_TIMEOUT_MS'), 1000, 3_600_000, problems);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    problems.push(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not be larger than REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
+  const keepAliveTimeoutMs = parseInteger('KEEP_ALIVE_TIMEOUT_MS', read('KEEP_ALIVE_TIMEOUT_MS'), 0, 3_600_000, problems);
+  const maxHeadersCount = parseInteger('MAX_HEADERS_COUNT', read('MAX_HEADERS_COUNT'), 10, 2000, problems);
+  const maxHeaderBytes = parseInteger('MAX_HEADER_BYTES', read('MAX_HEADER_BYTES'), 1024, 1024 * 1024, problems);
+  const maxConnections = parseInteger('MAX_CONNECTIONS', read('MAX_CONNECTIONS'), 1, 1_000_000, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, host, modelDir, modelName, maxBatch, bodyLimitBytes, corsOrigins, adminToken, logLevel, shutdownGraceMs };
+  return {
+    port,
+    host,
+    modelDir,
+    modelName,
+    maxBatch,
+    bodyLimitBytes,
+    corsOrigins,
+    adminToken,
+    logLevel,
+    maxJsonDepth,
+    drainDelayMs,
+    shutdownGraceMs,
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs,
+    maxHeadersCount,
+    maxHeaderBytes,
+    maxConnections,
+  };
 }
 
 function parseInteger(name: string, text: string, min: number, max: number, problems: string[]): number {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 
 /** One broken rule: which field (a path such as `customers[3].time_spent`), which rule, and why. */
@@ -34,10 +34,16 @@ export class ErrorResponse {
   @IsString()
   error!: string;
 
-  @JSONSchema({ description: 'Every failing field and rule (validation errors); empty otherwise.' })
+  @JSONSchema({ description: 'The failing fields and rules (validation errors), at most 100 and never more than the request is large; empty otherwise.' })
   @ValidateNested({ each: true })
   @Type(() => ErrorDetail)
   details!: ErrorDetail[];
+
+  @JSONSchema({ description: 'How many further details were left out of `details`; absent when none were.', example: 1250 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  details_omitted?: number;
 
   @JSONSchema({ description: 'The x-request-id of the request, to find it in the logs.' })
   @IsString()

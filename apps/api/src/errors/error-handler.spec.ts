@@ -1,10 +1,12 @@
 import { createServer, request as httpRequest } from 'node:http';
+import { deflateSync, gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { PurchasePredictor } from '@purchase/inference';
 import request from 'supertest';
 import { ErrorResponse } from '../contract/error-response';
 import { nonConformities } from '../test-fixtures/conforms';
 import { modelsDir } from '../test-fixtures/test-bundles';
+import { exchange, listening, rawPost } from '../test-fixtures/raw-http';
 import { testService, type TestService } from '../test-fixtures/test-service';
 
 const SESSION = { customer_id: 1, time_spent: 3, pages_viewed: 2, basket_value: 10, device_type: 'Desktop', customer_type: 'New' };
@@ -68,14 +70,39 @@ describe('the one error shape', () => {
     expect(latin1.body.error).toBe('the charset iso-8859-1 is not supported; send UTF-8 JSON');
   });
 
-  it('415 for a compressed body', async () => {
-    const res = await request(service.app)
-      .post('/predict')
-      .set('content-type', 'application/json')
-      .set('content-encoding', 'gzip')
-      .send(JSON.stringify(SESSION))
-      .expect(415);
-    expect(res.body.error).toBe('the Content-Encoding gzip is not supported; send the body uncompressed');
+  it('reads gzip and deflate bodies, 400 for a corrupt one, 415 for another encoding', async () => {
+    const plain = await request(service.app).post('/predict').send(SESSION).expect(200);
+    const body = Buffer.from(JSON.stringify(SESSION));
+    const { port, close } = await listening(service.app);
+    try {
+      const post = (encoding: string, bytes: Buffer) =>
+        exchange(port, rawPost('/predict', { 'content-type': 'application/json', 'content-encoding': encoding, connection: 'close' }, bytes));
+      for (const [encoding, bytes] of [
+        ['gzip', gzipSync(body)],
+        ['GZip', gzipSync(body)],
+        ['x-gzip', gzipSync(body)],
+        ['deflate', deflateSync(body)],
+      ] as const) {
+        const res = await post(encoding, bytes);
+        expect([res.status, JSON.parse(res.body)]).toEqual([200, plain.body]);
+      }
+      const corrupt = await post('gzip', body);
+      expect(corrupt.status).toBe(400);
+      expectErrorShape(JSON.parse(corrupt.body), 400, 'malformed_body');
+      expect(JSON.parse(corrupt.body).error).toBe('the request body is not valid gzip data: incorrect header check');
+      const br = await post('br', body);
+      expect(br.status).toBe(415);
+      expect(JSON.parse(br.body).error).toBe('the Content-Encoding br is not supported; send the body as identity, gzip or deflate');
+      expect(br.headers['accept-encoding']).toBe('gzip, deflate');
+      // A small body that inflates past the limit.
+      const bomb = gzipSync(Buffer.from(`{"customers": [${' '.repeat(200_000)}]}`));
+      expect(bomb.length).toBeLessThan(1024);
+      const big = await exchange(port, rawPost('/predict/batch', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, bomb));
+      expect(big.status).toBe(413);
+      expect(JSON.parse(big.body).error).toBe('the request body is larger than the limit of 1024 bytes');
+    } finally {
+      await close();
+    }
   });
 
   it('413 for a chunked body that grows past BODY_LIMIT', async () => {

@@ -1,8 +1,8 @@
 import type { ServedModel } from '../model/served-model';
 
-/** A POST route with a JSON body, answered on the lean path (see json-post-listener.ts). */
+/** A POST route with a JSON body, answered by servePost on the lean path or through Express (see service-listener.ts). */
 export interface PostRoute {
-  /** The route pattern, as metrics and logs label it. */
+  /** The route pattern, as metrics and logs label it and Express matches it. */
   readonly pattern: string;
   /** The path parameters when `path` (no query string) is this route; undefined otherwise. */
   match(path: string): Record<string, string> | undefined;
@@ -15,11 +15,10 @@ export interface PostRoute {
   answer(body: unknown, model: ServedModel, params: Record<string, string>, startedAt: number): string;
 }
 
-/** A route matched by its exact path, case-insensitively and with an optional trailing slash, as Express does. */
+/** A route matched by its exact path, case-sensitively and with an optional trailing slash, as the service's Express routers do. */
 export function exactPath(path: string): (candidate: string) => Record<string, string> | undefined {
-  const wanted = path.toLowerCase();
   return (candidate) => {
-    const normalized = (candidate.length > 1 && candidate.endsWith('/') ? candidate.slice(0, -1) : candidate).toLowerCase();
-    return normalized === wanted ? {} : undefined;
+    const normalized = candidate.length > 1 && candidate.endsWith('/') ? candidate.slice(0, -1) : candidate;
+    return normalized === path ? {} : undefined;
   };
 }

@@ -1,12 +1,9 @@
 import { NUMERIC_SESSION_FEATURES, SESSION_FEATURES, type SessionFeature } from '../contract/customer-session';
-import { INFER_OUTPUT_NAMES, type InferenceRequest, type InferOutputName, type TensorDatatype } from '../contract/open-inference';
-import { ApiError } from '../errors/api-error';
+import { INFER_OUTPUT_NAMES, type InferenceRequest, type InferOutputName } from '../contract/open-inference';
+import { ApiError, clip } from '../errors/api-error';
 import type { SessionFeatures } from '../model/served-model';
 import type { CompiledValidator, ValidationIssue } from '../validation/compile-validator';
-
-const NUMERIC_DATATYPES: ReadonlySet<TensorDatatype> = new Set([
-  'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64',
-]);
+import { fitsDatatype, isNumericDatatype, sessionFieldDatatype } from './tensor-datatypes';
 
 export interface DecodedInfer {
   sessions: SessionFeatures[];
@@ -16,8 +13,9 @@ export interface DecodedInfer {
 /**
  * Turns a structurally valid V2 inference request (columns: one tensor per session field) into
  * sessions (rows), checking what the structure cannot: each field given once with a fitting
- * datatype and shape, the same N everywhere, N within the batch limit, and every value by the
- * same rules as POST /predict (`rowValidator`, CustomerSession without customer_id). All problems
+ * datatype and shape, every value an element of its declared datatype (INT64 1.5 and UINT8 300
+ * are not), the same N everywhere, N within the batch limit, and every value by the same rules as
+ * POST /predict (`rowValidator`, CustomerSession without customer_id). All problems
  * are reported together, each at its place in the request (`inputs[2].data[5]`).
  */
 export function decodeInferRequest(request: InferenceRequest, rowValidator: CompiledValidator, maxBatch: number): DecodedInfer {
@@ -31,8 +29,10 @@ export function decodeInferRequest(request: InferenceRequest, rowValidator: Comp
       return;
     }
     const numeric = NUMERIC_SESSION_FEATURES.has(input.name as SessionFeature);
-    if (numeric ? !NUMERIC_DATATYPES.has(input.datatype) : input.datatype !== 'BYTES') {
-      const expected = numeric ? 'FP32 (or another numeric datatype)' : 'BYTES';
+    const fitting = numeric ? isNumericDatatype(input.datatype) : input.datatype === 'BYTES';
+    if (!fitting) {
+      const advertised = sessionFieldDatatype(input.name as SessionFeature);
+      const expected = numeric ? `${advertised} (or another numeric datatype)` : 'BYTES';
       issues.push({ field: `${at}.datatype`, rule: 'datatype', message: `${input.name} must have datatype ${expected}, got ${input.datatype}` });
     }
     const shape = input.shape;
@@ -43,6 +43,12 @@ export function decodeInferRequest(request: InferenceRequest, rowValidator: Comp
     const values = shape.length === 2 ? input.data.flat(1) : input.data;
     if (values.length !== shape[0]) {
       issues.push({ field: `${at}.data`, rule: 'shape', message: `data has ${values.length} values, shape [${shape.join(', ')}] needs ${shape[0]}` });
+      return;
+    }
+    const misfit = fitting ? values.findIndex((v) => !fitsDatatype(v, input.datatype)) : -1;
+    if (misfit >= 0) {
+      const value = JSON.stringify(values[misfit]) ?? String(values[misfit]);
+      issues.push({ field: `${at}.data[${misfit}]`, rule: 'datatype', message: `${clip(value, 40)} is not a ${input.datatype} value` });
       return;
     }
     columns.set(input.name, { index: k, values });

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
+import { apiRouter } from '../http/api-router';
 import type { ReloadResponse } from '../contract/admin-response';
 import { ApiError } from '../errors/api-error';
 import { ModelRefusedError } from '../model/model-holder';
@@ -11,7 +12,7 @@ import type { ModelSource } from '../model/model-source';
  * A refused bundle answers 409 and the model in service keeps serving.
  */
 export function adminRoutes(deps: { models: ModelSource; adminToken: string }): Router {
-  const router = Router();
+  const router = apiRouter();
   router.post('/admin/reload', bearerToken(deps.adminToken), async (_req, res) => {
     try {
       const outcome = await deps.models.reload();
@@ -30,7 +31,8 @@ function bearerToken(expected: string): RequestHandler {
   const digest = (text: string) => createHash('sha256').update(text).digest();
   const wanted = digest(expected);
   return (req, res, next) => {
-    const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    // The auth scheme is case-insensitive (RFC 9110 11.1): "bearer" is "Bearer".
+    const match = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '');
     if (!match || !timingSafeEqual(digest(match[1]), wanted)) {
       res.setHeader('www-authenticate', 'Bearer');
       return next(new ApiError(401, 'unauthorized', 'POST /admin/reload needs the admin token as "Authorization: Bearer <token>"'));

@@ -1,9 +1,10 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
+import { apiRouter } from '../http/api-router';
 import swaggerUi from 'swagger-ui-express';
 
 /** GET /openapi.json and the Swagger UI at /docs, both from the one generated document. */
 export function docsRoutes(document: Record<string, unknown>): Router {
-  const router = Router();
+  const router = apiRouter();
   const text = JSON.stringify(document);
   router.get('/openapi.json', (_req, res) => {
     res.type('application/json').send(text);

@@ -1,4 +1,6 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { RETRY_AFTER_SECONDS } from '../errors/api-error';
+import { apiRouter } from '../http/api-router';
 import type { PredictorInfo } from '@purchase/inference';
 import type { HealthResponse, ModelInfo } from '../contract/health-response';
 import type { ModelSource } from '../model/model-source';
@@ -11,7 +13,7 @@ import type { Lifecycle } from '../lifecycle/lifecycle';
  */
 export function healthRoutes(deps: { models: ModelSource; lifecycle: Lifecycle }): Router {
   const { models, lifecycle } = deps;
-  const router = Router();
+  const router = apiRouter();
 
   router.get('/health', (_req, res) => {
     const model = models.current;
@@ -31,6 +33,7 @@ export function healthRoutes(deps: { models: ModelSource; lifecycle: Lifecycle }
     });
     router.get(`${prefix}/health/ready`, (_req, res) => {
       const ready = models.current !== undefined && !lifecycle.draining;
+      if (!ready) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
       res.status(ready ? 200 : 503).json({ ready });
     });
   }

@@ -62,9 +62,9 @@ describe('Open Inference Protocol: health and metadata', () => {
       versions: ['v1'],
       platform: `purchase-bundle/${predictor.info.model_type}`,
       inputs: [
-        { name: 'time_spent', datatype: 'FP32', shape: [-1] },
-        { name: 'pages_viewed', datatype: 'FP32', shape: [-1] },
-        { name: 'basket_value', datatype: 'FP32', shape: [-1] },
+        { name: 'time_spent', datatype: 'FP64', shape: [-1] },
+        { name: 'pages_viewed', datatype: 'INT64', shape: [-1] },
+        { name: 'basket_value', datatype: 'FP64', shape: [-1] },
         { name: 'device_type', datatype: 'BYTES', shape: [-1] },
         { name: 'customer_type', datatype: 'BYTES', shape: [-1] },
       ],
@@ -135,7 +135,7 @@ describe('POST /v2/models/{name}/infer', () => {
     const res = await request(service.app).post('/v2/models/purchase-intent/infer').send(body).expect(422);
     expect(nonConformities(ErrorResponse, res.body)).toEqual([]);
     expect(res.body.details).toEqual([
-      { field: 'inputs[0].datatype', rule: 'datatype', message: 'time_spent must have datatype FP32 (or another numeric datatype), got BYTES' },
+      { field: 'inputs[0].datatype', rule: 'datatype', message: 'time_spent must have datatype FP64 (or another numeric datatype), got BYTES' },
       { field: 'inputs[1].shape', rule: 'shape', message: 'shape must be [N] or [N, 1], got [2, 3]' },
       { field: 'inputs[2].data', rule: 'shape', message: 'data has 1 values, shape [2] needs 2' },
       { field: 'inputs', rule: 'required', message: 'input customer_type is missing' },

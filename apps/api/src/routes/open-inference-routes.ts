@@ -1,5 +1,6 @@
-import { Router, type Request, type RequestHandler } from 'express';
-import { CustomerSession, NUMERIC_SESSION_FEATURES, SESSION_FEATURES } from '../contract/customer-session';
+import type { Request, RequestHandler, Router } from 'express';
+import { apiRouter } from '../http/api-router';
+import { CustomerSession, SESSION_FEATURES } from '../contract/customer-session';
 import {
   INFER_OUTPUTS,
   INFER_OUTPUT_NAMES,
@@ -7,10 +8,11 @@ import {
   type InferenceResponse,
   type MetadataTensor,
   type ModelMetadataResponse,
+  type ModelReadyResponse,
   type ResponseOutput,
   type ServerMetadataResponse,
 } from '../contract/open-inference';
-import { ApiError } from '../errors/api-error';
+import { ApiError, clip, RETRY_AFTER_SECONDS } from '../errors/api-error';
 import type { PostRoute } from '../http/post-route';
 import type { ApiMetrics } from '../http/metrics';
 import type { Lifecycle } from '../lifecycle/lifecycle';
@@ -18,6 +20,7 @@ import type { ModelSource } from '../model/model-source';
 import { predictSessions } from '../model/predict-sessions';
 import type { ServedModel } from '../model/served-model';
 import { decodeInferRequest } from '../open-inference/decode-infer-request';
+import { sessionFieldDatatype } from '../open-inference/tensor-datatypes';
 import { SERVICE } from '../service-identity';
 import { compileValidator } from '../validation/compile-validator';
 
@@ -28,7 +31,7 @@ import { compileValidator } from '../validation/compile-validator';
  */
 export function openInferenceRoutes(deps: { models: ModelSource; lifecycle: Lifecycle; modelName: string }): Router {
   const { models, lifecycle, modelName } = deps;
-  const router = Router();
+  const router = apiRouter();
 
   /** The model in service, when the path names it; 404 or 503 otherwise. */
   const namedModel = (req: Request): ServedModel => {
@@ -43,19 +46,19 @@ export function openInferenceRoutes(deps: { models: ModelSource; lifecycle: Life
     res.json(body);
   });
 
+  // Not ready (no model yet, or draining): 503 with the same body, as KServe answers.
   const modelReady: RequestHandler = (req, res) => {
-    namedModel(req);
-    const ready = !lifecycle.draining;
-    res.status(ready ? 200 : 503).json({ name: modelName, ready });
+    const model = models.current;
+    checkModelName(req.params as Record<string, string>, modelName, model);
+    const ready = model !== undefined && !lifecycle.draining;
+    if (!ready) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+    const body: ModelReadyResponse = { name: modelName, ready };
+    res.status(ready ? 200 : 503).json(body);
   };
 
   const modelMetadata: RequestHandler = (req, res) => {
     const model = namedModel(req);
-    const inputs: MetadataTensor[] = SESSION_FEATURES.map((name) => ({
-      name,
-      datatype: NUMERIC_SESSION_FEATURES.has(name) ? 'FP32' : 'BYTES',
-      shape: [-1],
-    }));
+    const inputs: MetadataTensor[] = SESSION_FEATURES.map((name) => ({ name, datatype: sessionFieldDatatype(name), shape: [-1] }));
     const outputs: MetadataTensor[] = INFER_OUTPUT_NAMES.map((name) => ({ name, datatype: INFER_OUTPUTS[name], shape: [-1] }));
     const body: ModelMetadataResponse = { name: modelName, versions: [model.info.version], platform: `purchase-bundle/${model.info.model_type}`, inputs, outputs };
     res.json(body);
@@ -109,16 +112,16 @@ export function inferRoutes(deps: { metrics: ApiMetrics; modelName: string; maxB
     },
   });
   return [
-    route('/v2/models/:name/infer', /^\/v2\/models\/([^/]+)\/infer\/?$/i),
-    route('/v2/models/:name/versions/:version/infer', /^\/v2\/models\/([^/]+)\/versions\/([^/]+)\/infer\/?$/i),
+    route('/v2/models/:name/infer', /^\/v2\/models\/([^/]+)\/infer\/?$/),
+    route('/v2/models/:name/versions/:version/infer', /^\/v2\/models\/([^/]+)\/versions\/([^/]+)\/infer\/?$/),
   ];
 }
 
 /** 404 unless the path names the model served (and its version, when it names one and the model is known). */
 function checkModelName(params: Record<string, string>, modelName: string, model: ServedModel | undefined): void {
   const { name, version } = params;
-  if (name !== modelName) throw new ApiError(404, 'model_not_found', `model ${name} is not served here; this server serves ${modelName}`);
+  if (name !== modelName) throw new ApiError(404, 'model_not_found', `model ${clip(name)} is not served here; this server serves ${modelName}`);
   if (model && version !== undefined && version !== model.info.version) {
-    throw new ApiError(404, 'model_version_not_found', `version ${version} of ${name} is not loaded; version ${model.info.version} is`);
+    throw new ApiError(404, 'model_version_not_found', `version ${clip(version)} of ${name} is not loaded; version ${model.info.version} is`);
   }
 }

@@ -39,14 +39,24 @@ describe('POST /predict', () => {
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   });
 
-  it('matches the path as Express would: any case, a trailing slash, a query string', async () => {
+  it('matches the path case-sensitively, with a trailing slash or a query string', async () => {
     const reference = await request(service.app).post('/predict').send(SESSION).expect(200);
-    for (const path of ['/predict/', '/PREDICT', '/predict?source=test']) {
+    for (const path of ['/predict/', '/predict?source=test']) {
       const res = await request(service.app).post(path).send(SESSION).expect(200);
       expect(res.body).toEqual(reference.body);
     }
-    const get = await request(service.app).get('/predict').expect(404);
-    expect(get.body.error).toBe('no route for GET /predict');
+    const upper = await request(service.app).post('/PREDICT').send(SESSION).expect(404);
+    expect(upper.body.error).toBe('no route for POST /PREDICT');
+  });
+
+  it('405 with Allow for another method, HEAD included', async () => {
+    const get = await request(service.app).get('/predict').expect(405);
+    expect(get.headers.allow).toBe('POST');
+    expect(get.body).toMatchObject({ status: 405, code: 'method_not_allowed', error: 'GET is not allowed on /predict; it answers POST' });
+    const head = await request(service.app).head('/predict/batch').expect(405);
+    expect(head.headers.allow).toBe('POST');
+    const put = await request(service.app).put('/health').expect(405);
+    expect(put.headers.allow).toBe('GET, HEAD');
   });
 
   it('imputes null or absent measurements as the bundle does', async () => {
@@ -164,7 +174,7 @@ describe('POST /predict/batch', () => {
     expect(res.body.details).toEqual([
       { field: 'extra', rule: 'whitelistValidation', message: 'property extra should not exist' },
       { field: 'customers[1].basket_value', rule: 'min', message: 'basket_value must not be less than 0' },
-      { field: 'customers[2]', rule: 'nestedValidation', message: 'each value in nested property customers must be either object or array' },
+      { field: 'customers[2]', rule: 'isObject', message: 'each element of customers must be an object, got a string' },
     ]);
   });
 });

@@ -32,8 +32,9 @@ export interface CompileOptions {
  * into plain closures over the same constraint implementations, for JSON values (objects, arrays
  * and primitives, as JSON.parse produces them). Anything it cannot mirror exactly (async rules,
  * groups, nested properties without @Type) is refused at compile time rather than checked
- * differently. One deliberate difference: a key named like an inherited method (`toString`,
- * `__proto__`) is an unknown field here, where plainToInstance would drop it without a word.
+ * differently. Two deliberate differences: a key named like an inherited method (`toString`,
+ * `__proto__`) is an unknown field here, where plainToInstance would drop it without a word; and
+ * every element of a nested array must be an object (see checkNested).
  */
 export function compileValidator(target: Constructor, options: CompileOptions = {}): CompiledValidator {
   const plans = new Map<Constructor, ClassPlan>();
@@ -223,14 +224,23 @@ function checkProperty(
   if (property.nested && value !== undefined) checkNested(property.nested, value, join(objectPath(path, index), property.name), -1, issues);
 }
 
-/** ValidateNested as class-validator applies it: arrays element by element (recursively), objects by their class. */
+/**
+ * ValidateNested: objects by their class, arrays element by element. One deliberate difference
+ * from class-validator: an element of an array must be an object. class-validator validates an
+ * array inside the array recursively, so `{"customers": [[]]}` would pass with no session in it,
+ * and a deeply nested one would recurse as deep as the body goes.
+ */
 function checkNested(nested: NonNullable<PropertyPlan['nested']>, value: unknown, path: string, index: number, issues: ValidationIssue[]): void {
   if (Array.isArray(value)) {
     const here = objectPath(path, index);
     for (let i = 0; i < value.length; i++) {
       const element = value[i];
-      if (Array.isArray(element)) checkNested(nested, element, `${here}[${i}]`, -1, issues);
-      else if (element !== undefined) checkNested(nested, element, here, i, issues);
+      if (typeof element === 'object' && element !== null && !Array.isArray(element)) {
+        checkObject(nested.plan(), element as Record<string, unknown>, here, i, issues);
+      } else {
+        const kind = element === null ? 'null' : Array.isArray(element) ? 'an array' : `a ${typeof element}`;
+        issues.push({ field: `${here}[${i}]`, rule: 'isObject', message: `each element of ${nested.metadata.propertyName} must be an object, got ${kind}` });
+      }
     }
   } else if (typeof value === 'object' && value !== null) {
     checkObject(nested.plan(), value as Record<string, unknown>, path, index, issues);
