@@ -17,12 +17,13 @@ const MIN_ERROR_BUDGET = 4096;
 export function writeError(res: ServerResponse, error: ApiError, requestId: string): void {
   const budget = Math.max(MIN_ERROR_BUDGET, requestSize(res));
   const body: ErrorResponse = { status: error.status, code: error.code, error: error.message, details: [], request_id: requestId };
-  let used = JSON.stringify(body).length;
+  // Room for `"details_omitted":N,` too.
+  let used = Buffer.byteLength(JSON.stringify(body)) + 32;
   const details: ErrorDetail[] = body.details;
   for (const detail of error.details) {
     if (details.length === MAX_ERROR_DETAILS) break;
     // A detail's share of the answer: its JSON and a comma.
-    const size = JSON.stringify(detail).length + 1;
+    const size = Buffer.byteLength(JSON.stringify(detail)) + 1;
     if (used + size > budget) break;
     details.push(detail);
     used += size;

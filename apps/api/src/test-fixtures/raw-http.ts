@@ -23,6 +23,11 @@ export interface RawAnswer {
   ending: 'end' | 'reset' | 'timeout';
   /** Every byte the server sent. */
   raw: string;
+  /**
+   * Whether the whole request was written before the connection ended. A client that writes its
+   * whole body before reading (Python's urllib) never sees an answer when this is false.
+   */
+  written: boolean;
 }
 
 /**
@@ -35,12 +40,16 @@ export function exchange(port: number, request: string | Buffer, options: { unti
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     let settled = false;
+    let written: boolean | undefined;
+    let ended: RawAnswer['ending'] | undefined;
     const settle = (ending: RawAnswer['ending']) => {
-      if (settled) return;
+      ended ??= ending;
+      // The outcome of the write is known once it has been flushed or has failed.
+      if (settled || (written === undefined && ended !== 'timeout')) return;
       settled = true;
       clearTimeout(timer);
       socket.destroy();
-      resolve(parseAnswer(Buffer.concat(chunks).toString('latin1'), ending));
+      resolve({ ...parseAnswer(Buffer.concat(chunks).toString('latin1'), ended), written: written ?? false });
     };
     const timer = setTimeout(() => settle('timeout'), options.timeoutMs ?? 10_000);
     socket.on('data', (chunk: Buffer) => {
@@ -49,7 +58,10 @@ export function exchange(port: number, request: string | Buffer, options: { unti
     });
     socket.on('end', () => settle('end'));
     socket.on('error', () => settle('reset'));
-    socket.write(request);
+    socket.write(request, (err) => {
+      written = !err;
+      if (ended) settle(ended);
+    });
   });
 }
 
@@ -60,7 +72,7 @@ function isComplete(raw: string): boolean {
   return length !== null && raw.length - split - 4 >= Number(length[1]);
 }
 
-function parseAnswer(raw: string, ending: RawAnswer['ending']): RawAnswer {
+function parseAnswer(raw: string, ending: RawAnswer['ending']): Omit<RawAnswer, 'written'> {
   const split = raw.indexOf('\r\n\r\n');
   const head = split < 0 ? raw : raw.slice(0, split);
   const [statusLine, ...lines] = head.split('\r\n');
@@ -80,7 +92,7 @@ function parseAnswer(raw: string, ending: RawAnswer['ending']): RawAnswer {
 /** A POST as bytes: request line, headers (Content-Length added unless given), body. */
 export function rawPost(path: string, headers: Record<string, string>, body: Buffer | string): Buffer {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  const all = { host: '127.0.0.1', ...headers };
+  const all: Record<string, string> = { host: '127.0.0.1', ...headers };
   if (!Object.keys(all).some((h) => h.toLowerCase() === 'content-length' || h.toLowerCase() === 'transfer-encoding')) all['content-length'] = String(bytes.length);
   const head = `POST ${path} HTTP/1.1\r\n${Object.entries(all)
     .map(([k, v]) => `${k}: ${v}\r\n`)
