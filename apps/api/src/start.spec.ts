@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { openApiDocument } from './openapi/openapi-document';
@@ -30,7 +30,7 @@ afterEach(() => {
 function start(env: Record<string, string>): { child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['tools/run-ts.mjs', 'apps/api/src/start.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', DRAIN_DELAY_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -132,6 +132,93 @@ describe('npm start (apps/api/src/start.ts)', () => {
       service.child.kill('SIGTERM');
       expect(await service.exited).toBe(0);
       expect(service.stdout()).toContain('no model bundle at MODEL_DIR; serving 503 until one is there, then SIGHUP or POST /admin/reload');
+    } finally {
+      await models.cleanup();
+    }
+  });
+
+  it('on SIGTERM under keep-alive load: not ready at once, serves the drain delay with Connection: close, resets nothing, exits in time', async () => {
+    const models = await modelsDir('v1');
+    const DRAIN = 1500;
+    const GRACE = 1500;
+    const service = await startServing({ MODEL_DIR: models.current, DRAIN_DELAY_MS: String(DRAIN), SHUTDOWN_GRACE_MS: String(GRACE), LOG_LEVEL: 'warn' });
+    try {
+      const { port } = new URL(service.url);
+      const body = JSON.stringify(SESSION);
+      let sigtermAt = Infinity;
+      const outcomes: { sentAt: number; status?: number; connection?: string; error?: string }[] = [];
+      /** One keep-alive client: a request at a time, a new connection whenever told to close. */
+      const client = async (until: number) => {
+        const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+        while (Date.now() < until) {
+          const sentAt = Date.now();
+          const outcome = await new Promise<(typeof outcomes)[number]>((resolve) => {
+            const req = request({ host: '127.0.0.1', port, path: '/predict', method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+              res.resume();
+              res.on('end', () => resolve({ sentAt, status: res.statusCode, connection: res.headers.connection }));
+            });
+            req.on('error', (err: NodeJS.ErrnoException) => resolve({ sentAt, error: err.code ?? err.message }));
+            req.end(body);
+          });
+          outcomes.push(outcome);
+          if (outcome.error === 'ECONNREFUSED') break;
+        }
+        agent.destroy();
+      };
+      const readiness: { at: number; status: number }[] = [];
+      const poll = async (until: number) => {
+        while (Date.now() < until) {
+          const at = Date.now();
+          try {
+            readiness.push({ at, status: (await fetch(`${service.url}/health/ready`, { headers: { connection: 'close' } })).status });
+          } catch {
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      // The clients stop opening connections a little before the drain delay ends, as they do once
+      // the load balancer has taken the instance out: a connection still in the listen queue when
+      // the listener closes is reset by the kernel, whatever the server does.
+      const loadUntil = Date.now() + 300 + DRAIN - 200;
+      const load = Promise.all([client(loadUntil), client(loadUntil), client(loadUntil), poll(loadUntil)]);
+      await new Promise((r) => setTimeout(r, 300));
+      sigtermAt = Date.now();
+      service.child.kill('SIGTERM');
+      await load;
+      // Once the drain delay is over, the listener is closed: a new connection is refused.
+      await new Promise((r) => setTimeout(r, Math.max(0, sigtermAt + DRAIN + 100 - Date.now())));
+      await expect(fetch(`${service.url}/health/live`)).rejects.toThrow();
+      const code = await service.exited;
+      const exitedAfter = Date.now() - sigtermAt;
+
+      expect(code).toBe(0);
+      expect(exitedAfter).toBeGreaterThanOrEqual(DRAIN);
+      expect(exitedAfter).toBeLessThan(DRAIN + GRACE + 500);
+      // Not ready from the signal on, while still answering predictions.
+      expect(readiness.filter((r) => r.at < sigtermAt).every((r) => r.status === 200)).toBe(true);
+      const during = readiness.filter((r) => r.at > sigtermAt + 50);
+      expect(during.length).toBeGreaterThan(5);
+      expect(during.every((r) => r.status === 503)).toBe(true);
+      // Nothing reset: every request got its answer.
+      expect(outcomes.filter((o) => o.error !== undefined)).toEqual([]);
+      const drained = outcomes.filter((o) => o.sentAt > sigtermAt + 50 && o.error === undefined);
+      expect(drained.length).toBeGreaterThan(20);
+      expect(drained.every((o) => o.status === 200 && o.connection === 'close')).toBe(true);
+      expect(outcomes.filter((o) => o.sentAt < sigtermAt - 50).every((o) => o.status === 200 && o.connection === 'keep-alive')).toBe(true);
+    } finally {
+      await models.cleanup();
+    }
+  });
+
+  it('on SIGINT skips the drain delay', async () => {
+    const models = await modelsDir('v1');
+    const service = await startServing({ MODEL_DIR: models.current, DRAIN_DELAY_MS: '20000' });
+    try {
+      const started = Date.now();
+      service.child.kill('SIGINT');
+      expect(await service.exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(3000);
     } finally {
       await models.cleanup();
     }

@@ -1,9 +1,9 @@
 import { PurchasePredictor } from '@purchase/inference';
-import type { RequestListener } from 'node:http';
 import pino from 'pino';
 import { loadConfig, type ApiConfig } from '../config/api-config';
 import { createApp } from '../create-app';
 import { ApiMetrics } from '../http/metrics';
+import type { ServiceListener } from '../http/service-listener';
 import { Lifecycle } from '../lifecycle/lifecycle';
 import { ModelHolder } from '../model/model-holder';
 import type { ModelLoader } from '../model/served-model';
@@ -12,7 +12,7 @@ export type LogLine = Record<string, unknown> & { msg: string; level: number };
 
 export interface TestService {
   /** The request listener start.ts serves (supertest takes it as it is). */
-  app: RequestListener;
+  app: ServiceListener;
   models: ModelHolder;
   lifecycle: Lifecycle;
   metrics: ApiMetrics;
@@ -30,6 +30,8 @@ export async function testService(options: {
   env?: Record<string, string>;
   loaded?: boolean;
   load?: ModelLoader;
+  /** Off: every route through Express (the differential test compares both). */
+  leanPostPath?: boolean;
 }): Promise<TestService> {
   const config = loadConfig({ MODEL_DIR: options.modelDir, ...options.env });
   const logs: LogLine[] = [];
@@ -38,6 +40,6 @@ export async function testService(options: {
   if (options.loaded ?? true) await models.reload();
   const lifecycle = new Lifecycle();
   const metrics = new ApiMetrics({ processMetrics: false });
-  const app = createApp({ predictorSource: models, config, logger, lifecycle, metrics });
+  const app = createApp({ predictorSource: models, config, logger, lifecycle, metrics, leanPostPath: options.leanPostPath });
   return { app, models, lifecycle, metrics, config, logs };
 }
