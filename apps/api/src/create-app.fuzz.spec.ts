@@ -1,69 +1,72 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import fc from 'fast-check';
 import { CustomerSession } from './contract/customer-session';
 import { ErrorResponse } from './contract/error-response';
+import { createApiServer } from './http/create-api-server';
 import { nonConformities } from './test-fixtures/conforms';
+import { fuzzRequest, type FuzzRequest } from './test-fixtures/http-fuzz';
+import { exchange, listening, rawPost, type RawAnswer } from './test-fixtures/raw-http';
 import { modelsDir } from './test-fixtures/test-bundles';
 import { testService } from './test-fixtures/test-service';
 
 const VALID = { customer_id: 11, time_spent: 4.5, pages_viewed: 3, basket_value: 20, device_type: 'Mobile', customer_type: 'New' };
-const ROUTES = ['/predict', '/predict/batch', '/v2/models/purchase-intent/infer'] as const;
-// Hundreds of real HTTP requests per property.
-jest.setTimeout(60_000);
+// Thousands of real HTTP requests.
+jest.setTimeout(120_000);
 
-let server: Server;
-let base: string;
+let port: number;
+let close: () => Promise<void>;
+let listeningNow: () => boolean;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  const models = await modelsDir();
+  const models = await modelsDir('v1');
   cleanup = models.cleanup;
-  const service = await testService({ modelDir: models.current, env: { BODY_LIMIT: '4kb', MAX_BATCH: '20', LOG_LEVEL: 'silent' } });
-  server = createServer(service.app).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const service = await testService({
+    modelDir: models.current,
+    env: { BODY_LIMIT: '64kb', MAX_BATCH: '50', LOG_LEVEL: 'silent', ADMIN_TOKEN: 'fuzz-admin-token-0123', MAX_HEADER_BYTES: '16384', MAX_HEADERS_COUNT: '100' },
+  });
+  const started = await listening(createApiServer(service.app, service.config));
+  ({ port, close } = started);
+  listeningNow = () => started.server.listening;
 });
 afterAll(async () => {
-  await new Promise((r) => server.close(r));
+  await close();
   await cleanup();
 });
 
-async function post(route: string, body: string, contentType: string | undefined): Promise<{ status: number; json: unknown; requestId: string | null }> {
-  const res = await fetch(base + route, { method: 'POST', body, headers: contentType ? { 'content-type': contentType } : {} });
-  const text = await res.text();
-  return { status: res.status, json: JSON.parse(text), requestId: res.headers.get('x-request-id') };
+/**
+ * What every answer must be: never a 5xx, never silence or a reset; an error in the one error
+ * shape, with the service's headers, never larger than its request (4 KiB at least).
+ */
+function expectWellFormed(request: FuzzRequest, answer: RawAnswer): void {
+  const context = `${request.method} ${request.path.slice(0, 80)} -> ${answer.status} ${answer.body.slice(0, 200)}`;
+  if (answer.status === 0 || answer.ending !== 'end') throw new Error(`no answer (${answer.ending}): ${context}`);
+  if (answer.status >= 500) throw new Error(`5xx: ${context}`);
+  if (answer.status < 400) return;
+  expect(answer.headers['x-content-type-options']).toBe('nosniff');
+  if (request.method === 'HEAD') return;
+  const body = JSON.parse(answer.body) as { request_id: string };
+  const problems = nonConformities(ErrorResponse, body);
+  if (problems.length > 0) throw new Error(`not the error shape (${problems.join('; ')}): ${context}`);
+  expect(body.request_id).toBe(answer.headers['x-request-id']);
+  expect(Buffer.byteLength(answer.body)).toBeLessThanOrEqual(Math.max(4096, request.bytes.length));
 }
 
-/** Every answer is a success or a client error in the one error shape; never a 5xx. */
-function expectClientAnswer(answer: { status: number; json: unknown; requestId: string | null }): void {
-  const ok = answer.status >= 200 && answer.status < 300;
-  const clientError = answer.status >= 400 && answer.status < 500;
-  expect(ok || clientError).toBe(true);
-  if (clientError) {
-    expect(nonConformities(ErrorResponse, answer.json)).toEqual([]);
-    expect((answer.json as { request_id: string }).request_id).toBe(answer.requestId);
-  }
-}
-
-const jsonText = fc.oneof(
-  fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? 'null'),
-  fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.constantFrom('', '{', '[', '{"customers": [', '{"customer_id": 1e999}', 'null', '[]', '{}', '{"__proto__": {"x": 1}}', '\u0000'),
-  fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 300 }).map((a) => JSON.stringify({ customers: a })),
-);
-const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', undefined, 'application/json; charset=latin1');
-
-describe('random and malformed bodies', () => {
-  it('are answered with 2xx or 4xx, in the error shape, on every POST route', async () => {
+describe('the service under a seeded fuzzer, every route', () => {
+  it('answers thousands of random paths, methods, headers and bodies: no 5xx, the error shape, bounded memory', async () => {
+    const heapBefore = process.memoryUsage().heapUsed;
+    let cases = 0;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...ROUTES), jsonText, contentType, async (route, body, type) => {
-        expectClientAnswer(await post(route, body, type));
+      fc.asyncProperty(fuzzRequest, async (request) => {
+        cases++;
+        expectWellFormed(request, await exchange(port, request.bytes, { timeoutMs: 5000 }));
       }),
-      { numRuns: 250 },
+      { numRuns: 2500, seed: 20261201, endOnFailure: true },
     );
+    expect(cases).toBe(2500);
+    expect(listeningNow()).toBe(true);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 1024 * 1024);
   });
 
   it('a session with one field replaced by any JSON value is accepted exactly when class-validator accepts it', async () => {
@@ -73,20 +76,18 @@ describe('random and malformed bodies', () => {
         const session: Record<string, unknown> = { ...VALID };
         if (drop) delete session[name];
         else session[name] = value;
-        const answer = await post('/predict', JSON.stringify(session), 'application/json');
-        expectClientAnswer(answer);
+        const answer = await exchange(port, rawPost('/predict', { 'content-type': 'application/json', connection: 'close' }, JSON.stringify(session)));
         const reference = validateSync(plainToInstance(CustomerSession, session), { whitelist: true, forbidNonWhitelisted: true });
         expect(answer.status).toBe(reference.length === 0 ? 200 : 422);
       }),
-      { numRuns: 250 },
+      { numRuns: 250, seed: 7 },
     );
   });
 
-  it('leave the service up and answering', async () => {
-    const live = await fetch(`${base}/health/live`);
+  it('leaves the service up and answering', async () => {
+    const live = await fetch(`http://127.0.0.1:${port}/health/live`);
     expect(live.status).toBe(200);
-    const predict = await post('/predict', JSON.stringify(VALID), 'application/json');
+    const predict = await exchange(port, rawPost('/predict', { 'content-type': 'application/json', connection: 'close' }, JSON.stringify(VALID)));
     expect(predict.status).toBe(200);
-    expect(server.listening).toBe(true);
   });
 });

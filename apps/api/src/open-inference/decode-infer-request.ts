@@ -48,7 +48,7 @@ export function decodeInferRequest(request: InferenceRequest, rowValidator: Comp
     const misfit = fitting ? values.findIndex((v) => !fitsDatatype(v, input.datatype)) : -1;
     if (misfit >= 0) {
       const value = JSON.stringify(values[misfit]) ?? String(values[misfit]);
-      issues.push({ field: `${at}.data[${misfit}]`, rule: 'datatype', message: `${clip(value, 40)} is not a ${input.datatype} value` });
+      issues.push({ field: `${at}.data[${misfit}]`, rule: 'datatype', message: `${clip(value, 40)} is not a valid ${input.datatype} value` });
       return;
     }
     columns.set(input.name, { index: k, values });

@@ -34,6 +34,13 @@ describe('POST /admin/reload', () => {
     }
   });
 
+  it('takes the auth scheme in any case (RFC 9110)', async () => {
+    const service = await testService({ modelDir: models.current, env: { ADMIN_TOKEN: TOKEN } });
+    for (const authorization of [`bearer ${TOKEN}`, `BEARER ${TOKEN}`, `Bearer  ${TOKEN}`]) {
+      await request(service.app).post('/admin/reload').set('authorization', authorization).expect(200);
+    }
+  });
+
   it('swaps in the bundle models/current now points at', async () => {
     const service = await testService({ modelDir: models.current, env: { ADMIN_TOKEN: TOKEN } });
     const before = await request(service.app).post('/predict').send(SESSION).expect(200);

@@ -33,7 +33,10 @@ describe('health routes', () => {
   it('liveness is unconditional; readiness needs a model and no shutdown', async () => {
     const none = await testService({ modelDir: models.current, loaded: false });
     await request(none.app).get('/health/live').expect(200, { live: true });
-    await request(none.app).get('/health/ready').expect(503, { ready: false });
+    const unready = await request(none.app).get('/health/ready').expect(503, { ready: false });
+    expect(unready.headers['retry-after']).toBe('5');
+    const predict = await request(none.app).post('/predict').send({}).expect(503);
+    expect(predict.headers['retry-after']).toBe('5');
 
     const loaded = await testService({ modelDir: models.current });
     await request(loaded.app).get('/health/ready').expect(200, { ready: true });

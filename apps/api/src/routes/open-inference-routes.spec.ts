@@ -86,7 +86,10 @@ describe('Open Inference Protocol: health and metadata', () => {
     try {
       const empty = await testService({ modelDir: models.current, loaded: false });
       await request(empty.app).get('/v2/health/ready').expect(503, { ready: false });
-      await request(empty.app).get('/v2/models/purchase-intent/ready').expect(503);
+      const ready = await request(empty.app).get('/v2/models/purchase-intent/ready').expect(503, { name: 'purchase-intent', ready: false });
+      expect(ready.headers['retry-after']).toBe('5');
+      await request(empty.app).get('/v2/models/purchase-intent/versions/v1/ready').expect(503, { name: 'purchase-intent', ready: false });
+      await request(empty.app).get('/v2/models/churn/ready').expect(404);
       const infer = await request(empty.app).post('/v2/models/purchase-intent/infer').send(inferBody(rows)).expect(503);
       expect(infer.body.code).toBe('model_not_loaded');
     } finally {
@@ -151,6 +154,29 @@ describe('POST /v2/models/{name}/infer', () => {
       { field: 'inputs[0].data[1]', rule: 'min', message: 'time_spent must not be less than 0' },
       { field: 'inputs[3].data[2]', rule: 'isIn', message: 'device_type must be one of the following values: Mobile, Desktop, Tablet, Unknown' },
     ]);
+  });
+
+  it('checks each value against its declared datatype; integer fields are INT64', async () => {
+    const body = inferBody(rows.slice(0, 3));
+    body.inputs[1] = { ...body.inputs[1], datatype: 'INT64', data: [1, 1.5, 2] };
+    body.inputs[0] = { ...body.inputs[0], datatype: 'UINT8', data: [3, 300, 4] };
+    body.inputs[2] = { ...body.inputs[2], datatype: 'FP16', data: [1, 2, 70000] };
+    const res = await request(service.app).post('/v2/models/purchase-intent/infer').send(body).expect(422);
+    expect(res.body.details).toEqual([
+      { field: 'inputs[0].data[1]', rule: 'datatype', message: '300 is not a valid UINT8 value' },
+      { field: 'inputs[1].data[1]', rule: 'datatype', message: '1.5 is not a valid INT64 value' },
+      { field: 'inputs[2].data[2]', rule: 'datatype', message: '70000 is not a valid FP16 value' },
+    ]);
+    // 7.5 pages declared as a float is still not a page count.
+    const float = inferBody(rows.slice(0, 1));
+    float.inputs[1] = { ...float.inputs[1], datatype: 'FP64', data: [7.5] };
+    const pages = await request(service.app).post('/v2/models/purchase-intent/infer').send(float).expect(422);
+    expect(pages.body.details).toEqual([{ field: 'inputs[1].data[0]', rule: 'isInt', message: 'pages_viewed must be an integer number' }]);
+    // As advertised (INT64, FP64), with a missing value as null: answered.
+    const advertised = inferBody(rows.slice(0, 2));
+    advertised.inputs[1] = { ...advertised.inputs[1], datatype: 'INT64', data: [4, null] };
+    advertised.inputs[0] = { ...advertised.inputs[0], datatype: 'FP64' };
+    await request(service.app).post('/v2/models/purchase-intent/infer').send(advertised).expect(200);
   });
 
   it('refuses unknown inputs and outputs, different N and N over MAX_BATCH', async () => {
