@@ -5,9 +5,12 @@
  * closest of seeds 1..1000 to the published shape (tools/generate-data/pick-seed.ts).
  */
 import { createWriteStream } from 'node:fs';
-import { rename } from 'node:fs/promises';
 import { once } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { removedTempsLine, removeStaleTemps, tempPrefix, writeViaTemp } from '@purchase/models';
 import { sessionChunks } from './sessions';
 
 async function main(): Promise<void> {
@@ -22,20 +25,29 @@ async function main(): Promise<void> {
   const seed = Number(values.seed);
   if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows must be a positive integer, got "${values.rows}"`);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got "${values.seed}"`);
-  const toStdout = values.out === '-';
-  // Written to a temporary name and renamed when complete: a reader never sees half a file.
-  const tmp = `${values.out}.tmp-${process.pid}`;
-  const out = toStdout ? process.stdout : createWriteStream(tmp);
-  const started = performance.now();
-  for (const chunk of sessionChunks({ rows, seed })) {
-    if (!out.write(chunk)) await once(out, 'drain');
+  if (values.out === '-') {
+    await writeSessions(process.stdout, rows, seed);
+    return;
   }
-  if (!toStdout) {
+  const file = values.out!;
+  await mkdir(path.dirname(file), { recursive: true });
+  const removed = await removeStaleTemps(path.dirname(file), [tempPrefix(file)]);
+  if (removed.length > 0) console.error(removedTempsLine(removed, 'stale'));
+  const started = performance.now();
+  // Written to a temporary name and renamed when complete: a reader never sees half a file.
+  await writeViaTemp(file, async (tmp) => {
+    const out = createWriteStream(tmp);
+    await writeSessions(out, rows, seed);
     out.end();
     await once(out, 'finish');
-    await rename(tmp, values.out!);
-    const seconds = (performance.now() - started) / 1000;
-    console.error(`wrote ${rows} sessions (seed ${seed}) to ${values.out} in ${seconds.toFixed(2)} s`);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  console.error(`wrote ${rows} sessions (seed ${seed}) to ${file} in ${seconds.toFixed(2)} s`);
+}
+
+async function writeSessions(out: Writable, rows: number, seed: number): Promise<void> {
+  for (const chunk of sessionChunks({ rows, seed })) {
+    if (!out.write(chunk)) await once(out, 'drain');
   }
 }
 

@@ -1,9 +1,12 @@
 /**
  * npm run predict -- --model models/current --input FILE --output FILE [--errors FILE]
  * Scores a CSV file with a published bundle, streaming, with a progress bar on stderr.
+ * Exits 130 / 143 on SIGINT / SIGTERM, after removing its partial output files.
  */
 import { parseArgs } from 'node:util';
 import { BundleError, PurchasePredictor, scoreCsvFile } from '@purchase/inference';
+import { removedTempsLine } from '@purchase/models';
+import { exitOnSignal } from './exit-on-signal';
 import { ProgressBar } from './progress-bar';
 
 const USAGE = 'usage: npm run predict -- --model models/current --input FILE --output FILE [--errors FILE]';
@@ -42,11 +45,13 @@ async function main(): Promise<void> {
   bar.finish(`${count(result.scored)} of ${count(result.rows)} rows scored in ${seconds.toFixed(1)} s (${count(Math.round(result.scored / seconds))} rows/s)`);
   console.error(`predictions: ${result.outputPath}`);
   console.error(`rejected rows: ${count(result.rejected)}${result.rejected > 0 ? `, see ${result.errorsPath}` : ''}`);
+  if (result.removedTemps.length > 0) console.error(removedTempsLine(result.removedTemps, 'stale'));
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
 const kilobytes = (bytes: number): number => Math.ceil(bytes / 1024);
 
+exitOnSignal('predict');
 main().catch((err: Error) => {
   console.error(`predict: ${err.message}`);
   process.exit(1);

@@ -1,8 +1,9 @@
-import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { verifyBundle } from '@purchase/inference';
-import { GradientBoostedTrees } from '@purchase/models';
+import { GradientBoostedTrees, tempName } from '@purchase/models';
 import { runTraining, type TrainOptions } from './training-run';
 
 const root = path.join(__dirname, '../../..');
@@ -33,10 +34,23 @@ afterAll(() => rm(work, { recursive: true, force: true }));
 describe('runTraining on the bundled sessions', () => {
   const out = () => path.join(work, 'models');
   let first: Awaited<ReturnType<typeof runTraining>>;
+  let leftover: string;
 
   beforeAll(async () => {
+    // What a training killed while publishing leaves: a hidden, half-written bundle of a dead process.
+    leftover = tempName(path.join(out(), 'publish-20250101-000000-abcdef'), { pid: spawnSync(process.execPath, ['-e', '']).pid });
+    await mkdir(leftover, { recursive: true });
+    await writeFile(path.join(leftover, 'pipeline.json'), '{"half":');
     first = await runTraining(options(out()));
   }, 300_000);
+
+  it('removes what an interrupted run left in the models directory, and says so after the bundle line', () => {
+    expect(first.bundle.removedTemps).toEqual([{ path: leftover, bytes: 8, directory: true }]);
+    expect(logs.slice(-2)).toEqual([
+      `bundle: ${first.bundle.dir} (version ${first.bundle.version}); ${path.join(out(), 'current')} -> ${first.bundle.version}`,
+      `removed 1 stale temporary file (8 B) left by interrupted runs: ${leftover}${path.sep}`,
+    ]);
+  });
 
   it('prints the comparison table with every model and the always-purchase baseline row', () => {
     const rows = first.comparison.split('\n');

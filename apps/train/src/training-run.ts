@@ -25,7 +25,7 @@ import {
 } from '@purchase/evaluation';
 import { FeaturePipeline, type FeatureMatrix } from '@purchase/features';
 import { publishBundle, sha256File, type PublishedBundle } from '@purchase/inference';
-import type { BinaryClassifier } from '@purchase/models';
+import { removedTempsLine, type BinaryClassifier } from '@purchase/models';
 import {
   formatReadReport,
   loadSpec,
@@ -337,5 +337,6 @@ export async function runTraining(options: TrainOptions): Promise<TrainResult> {
   log(comparison);
   log(`selected: ${selected.name} by validation ${options.select}; on test it ${verdict}`);
   log(`bundle: ${bundle.dir} (version ${bundle.version}); ${path.join(options.out, 'current')} -> ${bundle.version}`);
+  if (bundle.removedTemps.length > 0) log(removedTempsLine(bundle.removedTemps, 'stale'));
   return { bundle, selected: selected.name, comparison, metrics };
 }

@@ -1,5 +1,7 @@
 export type { Matrix, ModelKind, ModelDescription, FitProgress, FitOptions, BinaryClassifier } from './lib/model';
-export { writeFileAtomic, writeDirAtomic, writeJsonAtomic } from './lib/atomic-write';
+export { writeFileAtomic, writeDirAtomic, writeJsonAtomic, writeViaTemp } from './lib/atomic-write';
+export { tempName, tempPrefix, removeStaleTemps, removeTrackedTemps, removedTempsLine, onSignalWhileTracking } from './lib/temp-files';
+export type { RemovedTemp, TempName } from './lib/temp-files';
 export type { FileContents } from './lib/atomic-write';
 export { GradientBoostedTrees } from './lib/trees/gradient-boosted-trees';
 export type { GradientBoostedTreesOptions, GradientBoostedTreesHyperparameters, GradientBoostedTreesTraining } from './lib/trees/gradient-boosted-trees';

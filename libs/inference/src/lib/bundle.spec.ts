@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { writeDirAtomic, type ModelDescription, type ModelKind } from '@purchase/models';
+import { tempName, writeDirAtomic, type ModelDescription, type ModelKind } from '@purchase/models';
 import { loadSpec, type DatasetSpec } from '@purchase/preprocessing';
 import { SESSIONS_SPEC } from '../test-fixtures/sessions-bundle';
 import { BundleError } from './bundle-format';
@@ -144,6 +145,25 @@ describe('publishBundle / loadBundle', () => {
     expect(await readlink(path.join(root, 'current'))).toBe('v1');
     expect((await readdir(root)).sort()).toEqual(['current', 'v1']);
     await expect(verifyBundle(path.join(root, 'current'))).resolves.toMatchObject({ version: 'v1' });
+  });
+
+  it('removes what killed publishes left in the models directory, keeps a live one, and says which', async () => {
+    const first = await publishBundle(root, content({ version: 'v1' }));
+    expect(first.removedTemps).toEqual([]);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const leftBundle = tempName(path.join(root, 'publish-v2'), { pid: dead });
+    await mkdir(path.join(leftBundle, 'model'), { recursive: true });
+    await writeFile(path.join(leftBundle, 'model', 'model.json'), '{"half":');
+    const leftLink = tempName(path.join(root, 'current'), { pid: dead });
+    await symlink('v1', leftLink, 'dir');
+    const live = tempName(path.join(root, 'publish-v3'));
+    await mkdir(live);
+    const published = await publishBundle(root, content({ version: 'v2' }));
+    expect(published.removedTemps).toEqual([
+      { path: leftLink, bytes: 2, directory: false },
+      { path: leftBundle, bytes: 8, directory: true },
+    ]);
+    expect((await readdir(root)).sort()).toEqual([path.basename(live), 'current', 'v1', 'v2']);
   });
 
   it('refuses to overwrite a published version', async () => {

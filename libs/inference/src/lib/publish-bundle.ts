@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { cp, lstat, mkdir, open, readFile, rename, rm, symlink } from 'node:fs/promises';
+import { cp, lstat, mkdir, open, readFile, rename, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic, writeJsonAtomic, type ModelDescription, type ModelKind } from '@purchase/models';
+import {
+  removeStaleTemps,
+  tempPrefix,
+  writeFileAtomic,
+  writeJsonAtomic,
+  writeViaTemp,
+  type ModelDescription,
+  type ModelKind,
+  type RemovedTemp,
+} from '@purchase/models';
 import type { DatasetSpec } from '@purchase/preprocessing';
 import {
   BUNDLE_FILES,
@@ -50,14 +59,21 @@ export interface PublishedBundle {
   /** models/<version>, now also the target of models/current. */
   dir: string;
   manifest: BundleManifest;
+  /** Leftovers of interrupted publishes that were removed from the models directory first. */
+  removedTemps: RemovedTemp[];
 }
+
+/** A bundle is built at `.publish-<version>.tmp-<owner>` in the models directory. */
+const PUBLISH_TEMP = 'publish-';
 
 /**
  * Publishes a bundle under `modelsDir`: everything is written into a hidden temporary directory,
  * hashed, the manifest written last, the result verified as a reader would, then renamed to
  * `<modelsDir>/<version>`; only then is `<modelsDir>/current` switched to it, atomically. A throw
  * at any step removes the temporary directory: `current` is untouched and no half bundle ever
- * carries a final name. (A killed process can leave a hidden `.publish-*` directory behind, never more.)
+ * carries a final name. A killed process can leave a hidden `.publish-*` directory behind, never more;
+ * the next publish removes such leftovers of dead processes first (see removeStaleTemps) and
+ * returns what it removed.
  */
 export async function publishBundle(modelsDir: string, content: BundleContent): Promise<PublishedBundle> {
   const createdAt = content.createdAt ?? new Date();
@@ -68,11 +84,10 @@ export async function publishBundle(modelsDir: string, content: BundleContent): 
   const finalDir = path.join(modelsDir, version);
   if (await exists(finalDir)) throw new Error(`bundle version ${version} already exists in ${modelsDir}`);
 
-  // mkdir, not mkdtemp: a bundle gets the usual permissions (umask), not mkdtemp's owner-only 0700.
-  const tmp = path.join(modelsDir, `.publish-${version}-${randomBytes(4).toString('hex')}`);
-  await mkdir(tmp);
-  let manifest: BundleManifest;
-  try {
+  const removedTemps = await removeStaleTemps(modelsDir, [`.${PUBLISH_TEMP}`, tempPrefix(CURRENT_LINK)]);
+  const build = async (tmp: string): Promise<BundleManifest> => {
+    // mkdir, not mkdtemp: a bundle gets the usual permissions (umask), not mkdtemp's owner-only 0700.
+    await mkdir(tmp);
     await writeJsonAtomic(path.join(tmp, BUNDLE_FILES.pipeline), content.pipeline);
     await writeJsonAtomic(path.join(tmp, BUNDLE_FILES.metrics), content.metrics);
     await writeFileAtomic(path.join(tmp, BUNDLE_FILES.reportMarkdown), content.reportMarkdown);
@@ -88,7 +103,7 @@ export async function publishBundle(modelsDir: string, content: BundleContent): 
 
     const { threshold, thresholdRule, metrics } = content.selected;
     const selectedModel = content.candidates[candidate];
-    manifest = {
+    const manifest: BundleManifest = {
       format: BUNDLE_FORMAT,
       formatVersion: BUNDLE_FORMAT_VERSION,
       version,
@@ -109,13 +124,11 @@ export async function publishBundle(modelsDir: string, content: BundleContent): 
     };
     await writeJsonAtomic(path.join(tmp, BUNDLE_FILES.manifest), manifest);
     await loadBundle(tmp);
-    await rename(tmp, finalDir);
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
-    throw err;
-  }
+    return manifest;
+  };
+  const manifest = await writeViaTemp(path.join(modelsDir, PUBLISH_TEMP + version), build, (tmp) => rename(tmp, finalDir));
   await pointCurrentAt(modelsDir, version);
-  return { version, dir: finalDir, manifest };
+  return { version, dir: finalDir, manifest, removedTemps };
 }
 
 /**
@@ -138,14 +151,7 @@ async function pointCurrentAt(modelsDir: string, version: string): Promise<void>
   if (existing && !existing.isSymbolicLink()) {
     throw new Error(`${link} is not a symlink; move it away so that it can point at the published bundle`);
   }
-  const tmpLink = path.join(modelsDir, `.${CURRENT_LINK}-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await symlink(version, tmpLink, 'dir');
-  try {
-    await rename(tmpLink, link);
-  } catch (err) {
-    await rm(tmpLink, { force: true });
-    throw err;
-  }
+  await writeViaTemp(link, (tmp) => symlink(version, tmp, 'dir'));
   await syncDir(modelsDir);
 }
 

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { tempName } from '@purchase/models';
 import { publishSessionsBundle, SESSIONS_CSV, type SessionsBundle } from '../test-fixtures/sessions-bundle';
 import { PurchasePredictor } from './purchase-predictor';
 import { scoreCsvFile, type ScoreProgress } from './score-csv-file';
@@ -52,8 +54,30 @@ describe('scoreCsvFile', () => {
       scored: fixture.records.length,
       rejected: sessionLines.length - 1 - fixture.records.length,
       blankLines: 0,
+      removedTemps: [],
     });
     expect(await readFile(result.errorsPath, 'utf8')).toBe('line,id,column,rule,reason\n');
+  });
+
+  it('first removes the temps a killed run left for the same files, keeps a live one, and says which', async () => {
+    const output = path.join(dir, 'scored.csv');
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const leftOutput = tempName(output, { pid: dead });
+    const leftErrors = tempName(path.join(dir, 'scored.errors.csv'), { pid: dead });
+    const live = tempName(output);
+    const otherFile = tempName(path.join(dir, 'other.csv'), { pid: dead });
+    await writeFile(leftOutput, 'x'.repeat(300));
+    await writeFile(leftErrors, 'line,id\n');
+    await writeFile(live, 'being written');
+    await writeFile(otherFile, 'not ours');
+    const result = await scoreCsvFile(predictor, SESSIONS_CSV, output);
+    expect(result.removedTemps).toEqual([
+      { path: leftOutput, bytes: 300, directory: false },
+      { path: leftErrors, bytes: 8, directory: false },
+    ]);
+    expect((await readdir(dir)).sort()).toEqual(
+      ['scored.csv', 'scored.errors.csv', path.basename(live), path.basename(otherFile)].sort(),
+    );
   });
 
   it('writes each problem of a rejected row to the errors file with its line number, and scores the rest', async () => {

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { removeStaleTemps, tempPrefix, writeViaTemp, type RemovedTemp } from '@purchase/models';
 import { CsvSyntaxError, RowCoercer, splitCsvLine, type FieldError, type RawRecord } from '@purchase/preprocessing';
 import type { PurchasePredictor } from './purchase-predictor';
 import { readLineBatches } from './read-line-batches';
@@ -32,6 +32,8 @@ export interface ScoreCsvResult {
   rejected: number;
   /** Blank lines skipped: they hold no row. */
   blankLines: number;
+  /** Leftovers of interrupted runs for the same output or errors file, removed before scoring. */
+  removedTemps: RemovedTemp[];
 }
 
 /**
@@ -43,7 +45,8 @@ export interface ScoreCsvResult {
  * swallowing the lines after it. Blank lines are skipped and counted. Output rows
  * keep the input order: the id column (the spec's id column when the file has it, else `line`),
  * then purchase_probability, purchase_prediction, prediction_confidence. Both files are written to
- * temporary names and renamed at the end, so a failed run leaves no partial output.
+ * temporary names and renamed at the end, so a failed run leaves no partial output; the temps a
+ * killed run left beside them are removed first (see removeStaleTemps) and listed in the result.
  */
 export async function scoreCsvFile(
   predictor: PurchasePredictor,
@@ -60,38 +63,40 @@ export async function scoreCsvFile(
   }
   const totalBytes = await inputSize(inputPath);
 
-  const outTmp = tempSibling(outputPath);
-  const errTmp = tempSibling(errorsPath);
-  await mkdir(path.dirname(outTmp), { recursive: true });
-  await mkdir(path.dirname(errTmp), { recursive: true });
-  const input = createReadStream(inputPath);
-  let out: FileHandle | undefined;
-  let errors: FileHandle | undefined;
-  try {
-    out = await open(outTmp, 'w');
-    errors = await open(errTmp, 'w');
-    const counts = await scoreStream(predictor, inputPath, input, out, errors, batchSize, (p) =>
-      options.onProgress?.({ ...p, bytesRead: input.bytesRead, totalBytes }),
-    );
-    for (const handle of [out, errors]) {
-      await handle.sync();
-      await handle.close();
-    }
-    out = errors = undefined;
-    await rename(outTmp, outputPath);
-    await rename(errTmp, errorsPath);
-    options.onProgress?.({ bytesRead: totalBytes, totalBytes, rowsScored: counts.scored, rowsRejected: counts.rejected });
-    return { outputPath, errorsPath, ...counts };
-  } catch (err) {
-    input.destroy();
-    await out?.close().catch(() => undefined);
-    await errors?.close().catch(() => undefined);
-    await Promise.all([rm(outTmp, { force: true }), rm(errTmp, { force: true })]);
-    throw err;
+  const removedTemps: RemovedTemp[] = [];
+  for (const target of [outputPath, errorsPath]) {
+    await mkdir(path.dirname(target), { recursive: true });
+    removedTemps.push(...(await removeStaleTemps(path.dirname(target), [tempPrefix(target)])));
   }
+  const score = async (outTmp: string, errTmp: string): Promise<Counts> => {
+    const input = createReadStream(inputPath);
+    let out: FileHandle | undefined;
+    let errors: FileHandle | undefined;
+    try {
+      out = await open(outTmp, 'w');
+      errors = await open(errTmp, 'w');
+      const counts = await scoreStream(predictor, inputPath, input, out, errors, batchSize, (p) =>
+        options.onProgress?.({ ...p, bytesRead: input.bytesRead, totalBytes }),
+      );
+      for (const handle of [out, errors]) {
+        await handle.sync();
+        await handle.close();
+      }
+      out = errors = undefined;
+      return counts;
+    } finally {
+      input.destroy();
+      await out?.close().catch(() => undefined);
+      await errors?.close().catch(() => undefined);
+    }
+  };
+  // The errors file is committed first, the output last: a scored file always has its errors file.
+  const counts = await writeViaTemp(outputPath, (outTmp) => writeViaTemp(errorsPath, (errTmp) => score(outTmp, errTmp)));
+  options.onProgress?.({ bytesRead: totalBytes, totalBytes, rowsScored: counts.scored, rowsRejected: counts.rejected });
+  return { outputPath, errorsPath, ...counts, removedTemps };
 }
 
-type Counts = Omit<ScoreCsvResult, 'outputPath' | 'errorsPath'>;
+type Counts = Omit<ScoreCsvResult, 'outputPath' | 'errorsPath' | 'removedTemps'>;
 
 async function scoreStream(
   predictor: PurchasePredictor,
@@ -214,8 +219,4 @@ async function inputSize(file: string): Promise<number> {
 
 function defaultErrorsPath(outputPath: string): string {
   return outputPath.replace(/(\.csv)?$/i, '.errors.csv');
-}
-
-function tempSibling(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
 }

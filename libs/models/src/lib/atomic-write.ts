@@ -1,12 +1,32 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { forgetTemp, tempName, trackTemp } from './temp-files';
 
 /** Contents of one file: text is written as UTF-8. */
 export type FileContents = string | Uint8Array;
 
-let counter = 0;
-function tempName(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${Date.now()}-${counter++}`);
+/**
+ * Builds `target` at a temporary sibling (named for its owner, see temp-files.ts, and tracked so
+ * that an interrupted process removes it) and then commits it: by default renames it over `target`.
+ * A throw in either step removes the temporary, file or directory, and passes the error on.
+ */
+export async function writeViaTemp<T>(
+  target: string,
+  write: (tmp: string) => Promise<T>,
+  commit: (tmp: string) => Promise<void> = (tmp) => rename(tmp, target),
+): Promise<T> {
+  const tmp = tempName(target);
+  trackTemp(tmp);
+  try {
+    const result = await write(tmp);
+    await commit(tmp);
+    return result;
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  } finally {
+    forgetTemp(tmp);
+  }
 }
 
 async function writeDurable(file: string, data: FileContents): Promise<void> {
@@ -25,14 +45,7 @@ async function writeDurable(file: string, data: FileContents): Promise<void> {
  */
 export async function writeFileAtomic(file: string, data: FileContents): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = tempName(file);
-  try {
-    await writeDurable(tmp, data);
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeViaTemp(file, (tmp) => writeDurable(tmp, data));
 }
 
 /**
@@ -43,23 +56,24 @@ export async function writeFileAtomic(file: string, data: FileContents): Promise
 export async function writeDirAtomic(dir: string, files: Record<string, FileContents>): Promise<void> {
   const target = path.resolve(dir);
   await mkdir(path.dirname(target), { recursive: true });
-  const tmp = tempName(target);
-  try {
-    for (const [name, data] of Object.entries(files)) {
-      const file = path.join(tmp, name);
-      if (!file.startsWith(tmp + path.sep)) throw new Error(`file name "${name}" escapes the directory`);
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeDurable(file, data);
-    }
-    await replaceDir(tmp, target);
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
-    throw err;
-  }
+  await writeViaTemp(
+    target,
+    async (tmp) => {
+      for (const [name, data] of Object.entries(files)) {
+        const file = path.join(tmp, name);
+        if (!file.startsWith(tmp + path.sep)) throw new Error(`file name "${name}" escapes the directory`);
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeDurable(file, data);
+      }
+    },
+    (tmp) => replaceDir(tmp, target),
+  );
 }
 
 /** Moves a complete directory `from` to `to`, replacing what was there. */
 async function replaceDir(from: string, to: string): Promise<void> {
+  // Not tracked: between the two renames this is the only copy of `to`, which an interrupted
+  // process must leave behind rather than remove.
   const old = tempName(to);
   let moved = false;
   try {
@@ -81,4 +95,3 @@ async function replaceDir(from: string, to: string): Promise<void> {
 export async function writeJsonAtomic(file: string, data: unknown): Promise<void> {
   await writeFileAtomic(file, JSON.stringify(data, null, 2) + '\n');
 }
-
