@@ -3,7 +3,8 @@
  * (`apps/api/src/start.ts`, its own process, JSON logs on) and, as the ceiling, a bare node:http
  * server answering a fixed JSON body, measured in the same run. Cases are measured in interleaved
  * rounds of fixed time (medians reported); req/s are compared with the ceiling's of the same round.
- * Targets (issue #7): /predict >= 50% of the ceiling's req/s with p99 < 10 ms; batch >= 200,000 rows/s.
+ * Targets: /predict >= 40% of the ceiling's req/s with every request through the serving edge
+ * (error boundary, limits, drain; issue #10) and p99 < 10 ms; batch >= 200,000 rows/s (issue #7).
  * API_BENCH_MODEL_DIR serves another bundle; API_BENCH_SECONDS sets the time per case (default 9).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -116,7 +117,7 @@ export async function run(): Promise<void> {
           `(the batch route serves ${((100 * rows) / modelAlone).toFixed(0)}% of that).`,
       );
       console.log(
-        `targets: /predict ${(100 * predict.ofCeiling).toFixed(0)}% of the ceiling (>= 50%) ${verdict(predict.ofCeiling >= 0.5)}, ` +
+        `targets: /predict ${(100 * predict.ofCeiling).toFixed(0)}% of the ceiling (>= 40%) ${verdict(predict.ofCeiling >= 0.4)}, ` +
           `p99 ${predict.p99} ms (< 10 ms) ${verdict(predict.p99 < 10)}; batch ${Math.round(rows).toLocaleString('en-US')} rows/s (>= 200,000) ${verdict(rows >= 200_000)}`,
       );
     } finally {
