@@ -3,5 +3,5 @@ module.exports = {
   preset: '../jest.preset.js',
   rootDir: '.',
   testMatch: ['<rootDir>/**/*.spec.ts'],
-  testPathIgnorePatterns: ['/lint-fixtures/'],
+  testPathIgnorePatterns: ['/lint-fixtures/', '<rootDir>/e2e/'],
 };

@@ -6,6 +6,13 @@ import type { Logger } from 'pino';
 /** Where `npm run train` publishes, and the entry point it runs (relative to the workspace root). */
 export const DEFAULT_MODEL_DIR = 'models/current';
 export const TRAIN_ENTRY = 'apps/train/src/main.ts';
+/** The training app of the production build (npm run build), beside this app's own. */
+export const BUILT_TRAIN_ENTRY = 'dist/apps/train/main.js';
+
+/** How the training app is run: its build when this is the build, its sources through esbuild otherwise. */
+function trainCommand(): string[] {
+  return process.env.PURCHASE_BUILD === 'dist' ? [BUILT_TRAIN_ENTRY] : ['tools/run-ts.mjs', TRAIN_ENTRY];
+}
 
 /**
  * `npm start` on a fresh clone: when the default bundle does not exist yet, train it by running
@@ -19,16 +26,16 @@ export async function ensureModel(modelDir: string, logger: Logger, root = proce
     logger.warn({ model_dir: modelDir }, 'no model bundle at MODEL_DIR; serving 503 until one is there, then SIGHUP or POST /admin/reload');
     return false;
   }
-  if (!existsSync(path.resolve(root, TRAIN_ENTRY))) {
+  if (!existsSync(path.resolve(root, trainCommand().at(-1) as string))) {
     logger.warn(
-      { model_dir: modelDir, train_entry: TRAIN_ENTRY },
+      { model_dir: modelDir, train_entry: trainCommand().at(-1) },
       `no model bundle at ${modelDir} and the training app is missing; train one with "npm run train", then SIGHUP or POST /admin/reload`,
     );
     return false;
   }
   logger.info({ model_dir: modelDir }, 'no model bundle yet: training the default model first (npm run train)');
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, ['tools/run-ts.mjs', TRAIN_ENTRY], { cwd: root, stdio: ['ignore', 2, 2] });
+    const child = spawn(process.execPath, trainCommand(), { cwd: root, stdio: ['ignore', 2, 2] });
     child.once('error', reject);
     child.once('exit', resolve);
   });

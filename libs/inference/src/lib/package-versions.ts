@@ -14,7 +14,7 @@ export async function packageVersions(): Promise<PackageVersions> {
   return {
     tfjs: await versionIn(tfjsManifest),
     node: process.versions.node,
-    project: await versionIn(path.join(projectRoot, 'package.json')),
+    project: await projectVersionIn(path.join(projectRoot, 'package.json')),
   };
 }
 
@@ -22,4 +22,10 @@ async function versionIn(packageJson: string): Promise<string> {
   const { version } = JSON.parse(await readFile(packageJson, 'utf8')) as { version?: unknown };
   if (typeof version !== 'string') throw new Error(`${packageJson} has no version`);
   return version;
+}
+
+/** A project that imports the libraries need not be versioned: its bundles then say so. */
+async function projectVersionIn(packageJson: string): Promise<string> {
+  const { version } = JSON.parse(await readFile(packageJson, 'utf8').catch(() => '{}')) as { version?: unknown };
+  return typeof version === 'string' ? version : 'unversioned';
 }

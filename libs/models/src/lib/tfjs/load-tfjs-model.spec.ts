@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DenseNet } from './dense-net';
 import { loadTfjsModel } from './load-tfjs-model';
 import { LogisticRegression } from './logistic-regression';
-import { nonLinearSessions } from './testing/nonlinear-sessions';
+import { nonLinearSessions } from '../../test-fixtures/nonlinear-sessions';
 
 const train = nonLinearSessions(600, 11);
 const test = nonLinearSessions(300, 12);

@@ -6,7 +6,7 @@ import { initBackend } from './backend';
 import { DenseNet } from './dense-net';
 import { loadTfjsModel } from './load-tfjs-model';
 import { LogisticRegression } from './logistic-regression';
-import { nonLinearSessions } from './testing/nonlinear-sessions';
+import { nonLinearSessions } from '../../test-fixtures/nonlinear-sessions';
 
 // Two spec files share two cores: allow for a slow neighbour.
 jest.setTimeout(30_000);

@@ -5,7 +5,7 @@ import { addTreeOnBins } from './tree-on-bins';
 import { GradientBoostedTrees } from './gradient-boosted-trees';
 import { binColumns, missingBin } from './quantile-bins';
 import { SeededRandom } from '../seeded-random';
-import { syntheticClassification } from './synthetic-classification';
+import { syntheticClassification } from '../../test-fixtures/synthetic-classification';
 import { treeFromJson } from './tree-model-format';
 
 describe.each([

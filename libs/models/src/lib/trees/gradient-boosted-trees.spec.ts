@@ -6,7 +6,7 @@ import { GradientBoostedTrees } from './gradient-boosted-trees';
 import { loadTreeModel } from './load-tree-model';
 import { meanLogLoss } from './logistic-loss';
 import { rocAuc } from './roc-auc';
-import { syntheticClassification } from './synthetic-classification';
+import { syntheticClassification } from '../../test-fixtures/synthetic-classification';
 import type { TreeJson } from './tree-model-format';
 
 function matrix(rows: number[][]): Matrix {

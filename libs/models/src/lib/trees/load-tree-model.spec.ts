@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { GradientBoostedTrees } from './gradient-boosted-trees';
 import { loadTreeModel } from './load-tree-model';
-import { syntheticClassification } from './synthetic-classification';
+import { syntheticClassification } from '../../test-fixtures/synthetic-classification';
 import type { TreeModelDocument } from './tree-model-format';
 
 describe('loadTreeModel on a damaged or foreign artifact', () => {

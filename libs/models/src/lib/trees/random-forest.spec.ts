@@ -5,7 +5,7 @@ import type { Matrix } from '../model';
 import { loadTreeModel } from './load-tree-model';
 import { RandomForest } from './random-forest';
 import { rocAuc } from './roc-auc';
-import { syntheticClassification } from './synthetic-classification';
+import { syntheticClassification } from '../../test-fixtures/synthetic-classification';
 
 const auc = (p: Float32Array, y: Uint8Array) => rocAuc(Float64Array.from(p), y);
 
