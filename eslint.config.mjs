@@ -11,6 +11,8 @@ export const depConstraints = [
   { sourceTag: 'scope:train', onlyDependOnLibsWithTags: ['type:lib'] },
   // tools (generator, benchmarks, fixtures, checks) may use any lib; no lib or app imports tools.
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+  // Command lines declared once (parser and --help), for the apps' and the tools' CLIs.
+  { sourceTag: 'layer:cli', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'layer:preprocessing', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'layer:features', onlyDependOnLibsWithTags: ['layer:preprocessing'] },
   // models and evaluation take numbers, never the schema.

@@ -1,59 +1,117 @@
-import { parseArgs } from 'node:util';
 import { SELECTION_METRICS, type SelectionMetric } from '@purchase/evaluation';
-import { CANDIDATE_NAMES, isCandidateName, type CandidateName } from './candidates';
-import type { ThresholdRule, TrainOptions } from './training-run';
+import { CANDIDATES, CANDIDATE_NAMES, isCandidateName, type CandidateName } from './candidates';
+import { UsageError, type CliDeclaration, type ParsedCommandLine } from '@purchase/cli';
+import { DEFAULT_COSTS, type ThresholdRule, type TrainOptions } from './training-run';
 
-export const USAGE = `usage: npm run train -- [--data FILE] [--spec SPEC] [--out DIR] [--seed 42]
-                        [--models ${CANDIDATE_NAMES.join(',')}] [--select f1|roc_auc|pr_auc|log_loss|profit]
-                        [--threshold f1|profit] [--value N] [--cost N] [--max-rejected 0.05] [--resamples 1000]`;
-
-/** Parses the training CLI's arguments; throws an Error whose message names the bad option. */
-export function parseTrainArgs(argv: string[]): Omit<TrainOptions, 'log'> {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      data: { type: 'string', default: 'data/raw/customer_sessions.csv' },
-      spec: { type: 'string', default: 'data/specs/customer-sessions.json' },
-      out: { type: 'string', default: 'models' },
-      seed: { type: 'string', default: '42' },
-      models: { type: 'string', default: CANDIDATE_NAMES.join(',') },
-      select: { type: 'string', default: 'f1' },
-      threshold: { type: 'string', default: 'f1' },
-      value: { type: 'string' },
-      cost: { type: 'string' },
-      'max-rejected': { type: 'string', default: '0.05' },
-      resamples: { type: 'string', default: '1000' },
+/** The training CLI's options: what it parses and what `--help` prints. */
+export const TRAIN_CLI = {
+  name: 'train',
+  command: 'npm run train --',
+  description:
+    'Trains every requested model on the data, selects one on validation and publishes it as a bundle under --out; ' +
+    'with --from-bundle, publishes a bundle trained before instead.',
+  options: {
+    data: { type: 'string', value: 'FILE', default: 'data/raw/customer_sessions.csv', meaning: 'training CSV' },
+    spec: { type: 'string', value: 'FILE', default: 'data/specs/customer-sessions.json', meaning: 'dataset spec, see data/specs/README.md' },
+    out: {
+      type: 'string',
+      value: 'DIR',
+      default: 'models',
+      meaning: 'models directory: the bundle goes to <out>/<version> and <out>/current is switched to it',
     },
-  });
+    seed: { type: 'string', value: 'N', default: '42', meaning: 'seeds the split, model initialisation, sampling, bootstrap and permutation' },
+    models: {
+      type: 'string',
+      value: 'LIST',
+      default: CANDIDATE_NAMES.join(','),
+      meaning: `candidates, comma-separated: ${CANDIDATE_NAMES.map((n) => `${n} ${CANDIDATES[n].label}`).join('; ')}`,
+    },
+    select: {
+      type: 'string',
+      value: 'METRIC',
+      default: 'f1',
+      meaning: `the metric that selects the model, on validation: ${SELECTION_METRICS.join(', ')}`,
+    },
+    threshold: {
+      type: 'string',
+      value: 'RULE',
+      default: 'f1',
+      meaning: 'how the operating threshold is chosen on validation: f1 (F1-optimal) or profit (profit-optimal)',
+    },
+    value: {
+      type: 'string',
+      value: 'N',
+      defaultText: `the spec's costs, else ${DEFAULT_COSTS.foundPurchaseValue}`,
+      meaning: 'value of a found purchase, for profit',
+    },
+    cost: {
+      type: 'string',
+      value: 'N',
+      defaultText: `the spec's costs, else ${DEFAULT_COSTS.nonBuyerTargetingCost}`,
+      meaning: 'cost of targeting a non-buyer, for profit',
+    },
+    'max-rejected': {
+      type: 'string',
+      value: 'SHARE',
+      default: '0.05',
+      meaning: 'refuse to train when a larger share of the rows fails validation',
+    },
+    resamples: { type: 'string', value: 'N', default: '1000', meaning: 'bootstrap resamples for the confidence intervals' },
+    'from-bundle': {
+      type: 'string',
+      value: 'DIR',
+      defaultText: 'none',
+      meaning:
+        'instead of training, publish the bundle trained before at DIR: verify it, copy it into --out as a new version ' +
+        '(or reuse the version there with identical content) and switch current to it; no bundle in --out is deleted or overwritten',
+    },
+  },
+} as const satisfies CliDeclaration;
+
+/** What the training CLI runs: a training, or with `fromBundle` the publishing of a bundle trained before. */
+export type TrainCommand = Omit<TrainOptions, 'log'> & { fromBundle?: string };
+
+/** Options that only a training reads: with --from-bundle they would be silently ignored. */
+const TRAINING_ONLY = Object.keys(TRAIN_CLI.options).filter((name) => name !== 'out' && name !== 'from-bundle');
+
+/** The typed command of the parsed arguments; throws a UsageError whose message names the bad option. */
+export function trainCommand(args: ParsedCommandLine<typeof TRAIN_CLI>): TrainCommand {
+  const { values } = args;
+  const fromBundle = values['from-bundle'];
+  const ignored = TRAINING_ONLY.filter((name) => args.given.has(name));
+  if (fromBundle !== undefined && ignored.length > 0) {
+    throw new UsageError(`--from-bundle publishes a bundle trained before; ${ignored.map((n) => `--${n}`).join(', ')} would not be used`);
+  }
   const seed = Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got "${values.seed}"`);
-  const models = values.models!.split(',').map((m) => m.trim()).filter((m) => m.length > 0);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${values.seed}"`);
+  const models = values.models.split(',').map((m) => m.trim()).filter((m) => m.length > 0);
   const unknown = models.filter((m) => !isCandidateName(m));
   if (models.length === 0 || unknown.length > 0) {
-    throw new Error(`--models must list some of ${CANDIDATE_NAMES.join(', ')}; unknown: "${unknown.join(', ') || values.models}"`);
+    throw new UsageError(`--models must list some of ${CANDIDATE_NAMES.join(', ')}; unknown: "${unknown.join(', ') || values.models}"`);
   }
-  if (new Set(models).size !== models.length) throw new Error(`--models lists a model twice: "${values.models}"`);
-  if (!(SELECTION_METRICS as readonly string[]).includes(values.select!)) {
-    throw new Error(`--select must be one of ${SELECTION_METRICS.join(', ')}, got "${values.select}"`);
+  if (new Set(models).size !== models.length) throw new UsageError(`--models lists a model twice: "${values.models}"`);
+  if (!(SELECTION_METRICS as readonly string[]).includes(values.select)) {
+    throw new UsageError(`--select must be one of ${SELECTION_METRICS.join(', ')}, got "${values.select}"`);
   }
-  if (values.threshold !== 'f1' && values.threshold !== 'profit') throw new Error(`--threshold must be f1 or profit, got "${values.threshold}"`);
+  if (values.threshold !== 'f1' && values.threshold !== 'profit') {
+    throw new UsageError(`--threshold must be f1 or profit, got "${values.threshold}"`);
+  }
   const positive = (name: string, text: string | undefined) => {
     if (text === undefined) return undefined;
     const x = Number(text);
-    if (!Number.isFinite(x) || x < 0) throw new Error(`--${name} must be a number >= 0, got "${text}"`);
+    if (!Number.isFinite(x) || x < 0) throw new UsageError(`--${name} must be a number >= 0, got "${text}"`);
     return x;
   };
   const maxRejected = positive('max-rejected', values['max-rejected'])!;
-  if (maxRejected > 1) throw new Error(`--max-rejected is a share of rows between 0 and 1, got "${values['max-rejected']}"`);
+  if (maxRejected > 1) throw new UsageError(`--max-rejected is a share of rows between 0 and 1, got "${values['max-rejected']}"`);
   const resamples = Number(values.resamples);
-  if (!Number.isInteger(resamples) || resamples < 10) throw new Error(`--resamples must be an integer >= 10, got "${values.resamples}"`);
+  if (!Number.isInteger(resamples) || resamples < 10) throw new UsageError(`--resamples must be an integer >= 10, got "${values.resamples}"`);
   const value = positive('value', values.value);
   const cost = positive('cost', values.cost);
   return {
-    data: values.data!,
-    spec: values.spec!,
-    out: values.out!,
+    data: values.data,
+    spec: values.spec,
+    out: values.out,
     seed,
     models: models as CandidateName[],
     select: values.select as SelectionMetric,
@@ -64,5 +122,6 @@ export function parseTrainArgs(argv: string[]): Omit<TrainOptions, 'log'> {
       ...(value === undefined ? {} : { foundPurchaseValue: value }),
       ...(cost === undefined ? {} : { nonBuyerTargetingCost: cost }),
     },
+    ...(fromBundle === undefined ? {} : { fromBundle }),
   };
 }

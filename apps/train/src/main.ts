@@ -1,8 +1,9 @@
 /**
- * npm run train -- [options]   (see USAGE in cli-options.ts)
- * Trains every requested model on the data, selects one, and publishes a bundle under --out.
- * Exits 1 with one clear message when the data, the spec or an option is unusable; nothing is written then.
- * On SIGINT / SIGTERM while the bundle is being written, removes its temporary files and exits 130 / 143.
+ * npm run train -- [options]   (`npm run train -- --help` lists them: TRAIN_CLI in cli-options.ts)
+ * Trains every requested model on the data, selects one, and publishes a bundle under --out; with
+ * --from-bundle, publishes a bundle trained before. Exits 0 done, 1 failed (the data, the spec or the
+ * bundle is unusable; nothing is written then), 2 usage. On SIGINT / SIGTERM while the bundle is
+ * being written, removes its temporary files and exits 130 / 143.
  */
 import { exitOnSignal } from './exit-on-signal';
 import { trainCli } from './train-cli';

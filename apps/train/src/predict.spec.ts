@@ -3,6 +3,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { tempName } from '@purchase/models';
+import { TRAIN_CLI } from './cli-options';
+import { helpText } from '@purchase/cli';
+import { PREDICT_CLI } from './predict-cli';
 
 /** npm run predict as a user runs it: the entry point in a process of its own, interrupted by signals. */
 const ROOT = path.resolve(__dirname, '../../..');
@@ -52,10 +55,10 @@ describe('npm run predict (apps/train/src/predict.ts)', () => {
     const lines = run.stderr().trimEnd().split('\n');
     expect(lines.slice(-3)).toEqual([
       `predictions: ${path.join(out, 'scored.csv')}`,
-      'rejected rows: 0',
+      'no rows rejected',
       `removed 1 stale temporary file (91.2 kB) left by interrupted runs: ${leftover}`,
     ]);
-    expect((await readdir(out)).sort()).toEqual(['scored.csv', 'scored.errors.csv']);
+    expect(await readdir(out)).toEqual(['scored.csv']);
   });
 
   it.each([
@@ -79,6 +82,19 @@ describe('npm run predict (apps/train/src/predict.ts)', () => {
       ),
     );
     expect(await readdir(out)).toEqual([]);
+  });
+});
+
+describe('the entry points (npm run train, npm run predict)', () => {
+  it.each([
+    ['apps/train/src/main.ts', TRAIN_CLI],
+    ['apps/train/src/predict.ts', PREDICT_CLI],
+  ])('%s exits with the code of the CLI: 0 for --help, 2 for an unknown option', (entry, cli) => {
+    const run = (...argv: string[]) => spawnSync(process.execPath, ['tools/run-ts.mjs', entry, ...argv], { cwd: ROOT, encoding: 'utf8' });
+    const help = run('--help');
+    expect([help.status, help.stdout]).toEqual([0, `${helpText(cli)}\n`]);
+    const unknown = run('--nope');
+    expect([unknown.status, unknown.stderr]).toEqual([2, `${cli.name}: unknown option --nope; see ${cli.command} --help\n`]);
   });
 });
 

@@ -1,10 +1,17 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseTrainArgs } from './cli-options';
+import { TRAIN_CLI, trainCommand } from './cli-options';
+import { helpText, parseCommandLine } from '@purchase/cli';
 import { trainCli } from './train-cli';
 
-describe('parseTrainArgs', () => {
+function parseTrainArgs(argv: string[]) {
+  const args = parseCommandLine(TRAIN_CLI, argv);
+  if (args.help) throw new Error('expected a command line, not --help');
+  return trainCommand(args);
+}
+
+describe('trainCommand', () => {
   it('defaults to the bundled sessions, their spec, models/, seed 42, all four models, F1', () => {
     expect(parseTrainArgs([])).toEqual({
       data: 'data/raw/customer_sessions.csv',
@@ -29,6 +36,10 @@ describe('parseTrainArgs', () => {
     expect(o.seed).toBe(7);
   });
 
+  it('reads --from-bundle with --out, and nothing else is needed', () => {
+    expect(parseTrainArgs(['--from-bundle', 'cache/bundle', '--out', 'elsewhere'])).toMatchObject({ fromBundle: 'cache/bundle', out: 'elsewhere' });
+  });
+
   it.each([
     [['--models', 'lr,xgb'], '--models must list some of lr, mlp, gbdt, rf; unknown: "xgb"'],
     [['--models', 'lr,lr'], '--models lists a model twice: "lr,lr"'],
@@ -37,6 +48,7 @@ describe('parseTrainArgs', () => {
     [['--threshold', 'half'], '--threshold must be f1 or profit, got "half"'],
     [['--cost', 'cheap'], '--cost must be a number >= 0, got "cheap"'],
     [['--max-rejected', '5'], '--max-rejected is a share of rows between 0 and 1, got "5"'],
+    [['--from-bundle', 'b', '--seed', '7', '--models', 'lr'], '--from-bundle publishes a bundle trained before; --seed, --models would not be used'],
   ])('rejects %j with "%s"', (argv, message) => {
     expect(() => parseTrainArgs(argv)).toThrow(message);
   });
@@ -44,21 +56,39 @@ describe('parseTrainArgs', () => {
 
 describe('trainCli', () => {
   let work: string;
+  let logs: string[];
   let errors: string[];
-  let spy: jest.SpyInstance;
   beforeEach(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), 'train-cli-'));
+    logs = [];
     errors = [];
-    spy = jest.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
+    jest.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
+    jest.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
   });
   afterEach(async () => {
-    spy.mockRestore();
+    jest.restoreAllMocks();
     await rm(work, { recursive: true, force: true });
   });
 
-  it('exits 2 with the usage for a bad option', async () => {
+  it('answers --help with every option, its default and the exit codes, and exits 0', async () => {
+    expect(await trainCli(['--help'])).toBe(0);
+    expect(logs).toEqual([helpText(TRAIN_CLI)]);
+    const help = logs[0].replace(/\n {3,}/g, ' ');
+    for (const name of Object.keys(TRAIN_CLI.options)) expect(help).toMatch(new RegExp(`^  --${name} [A-Z]+ +\\S.*\\(default: [^)]+\\)$`, 'm'));
+    expect(help).toContain('  --from-bundle DIR     instead of training, publish the bundle trained before at DIR: verify it,');
+    expect(help).toContain('  --seed N              seeds the split, model initialisation, sampling, bootstrap and permutation (default: 42)');
+    expect(help).toMatch(/^exit codes:\n  0    done\n  1    failed.*\n  2    usage.*\n  130  .*SIGINT.*\n  143  .*SIGTERM$/m);
+    expect(errors).toEqual([]);
+  });
+
+  it('exits 2 with one line naming an unknown option', async () => {
+    expect(await trainCli(['--nope'])).toBe(2);
+    expect(errors).toEqual(['train: unknown option --nope; see npm run train -- --help']);
+  });
+
+  it('exits 2 with one line naming a bad value', async () => {
     expect(await trainCli(['--select', 'accuracy'])).toBe(2);
-    expect(errors[0]).toMatch(/^train: --select must be one of .*\nusage: npm run train/);
+    expect(errors).toEqual(['train: --select must be one of f1, roc_auc, pr_auc, log_loss, profit, got "accuracy"; see npm run train -- --help']);
   });
 
   it('exits 1 with the validation message for an empty data file, and writes no bundle', async () => {
@@ -69,5 +99,43 @@ describe('trainCli', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(new RegExp(`^train: .*${path.basename(empty)}.*empty`, 'i'));
     await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  describe('--from-bundle', () => {
+    let trained: string;
+    beforeAll(async () => {
+      trained = await mkdtemp(path.join(os.tmpdir(), 'train-cli-bundle-'));
+      jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      expect(await trainCli(['--out', trained, '--models', 'lr', '--resamples', '10'])).toBe(0);
+      jest.restoreAllMocks();
+    }, 60_000);
+    afterAll(() => rm(trained, { recursive: true, force: true }));
+
+    it('publishes the bundle without training, then reuses it, and exits 0', async () => {
+      const source = path.join(trained, 'current');
+      const version = await readlink(source);
+      const out = path.join(work, 'models');
+      expect(await trainCli(['--from-bundle', source, '--out', out])).toBe(0);
+      expect(await trainCli(['--from-bundle', source, '--out', out])).toBe(0);
+      const current = path.join(out, 'current');
+      expect(logs.filter((l) => l.startsWith('bundle: '))).toEqual([
+        `bundle: ${path.join(out, version)} (version ${version}, copied from ${source}); ${current} -> ${version}`,
+        `bundle: ${path.join(out, version)} (version ${version}, already there, reused); ${current} -> ${version}`,
+      ]);
+      expect((await readdir(out)).sort()).toEqual([version, 'current'].sort());
+      expect(await readlink(current)).toBe(version);
+      expect(errors).toEqual([]);
+    });
+
+    it('exits 1 with the verification message for a corrupt bundle, and writes nothing', async () => {
+      const corrupt = path.join(work, 'corrupt');
+      await cp(path.join(trained, await readlink(path.join(trained, 'current'))), corrupt, { recursive: true });
+      await appendFile(path.join(corrupt, 'report.md'), 'edited\n');
+      const out = path.join(work, 'models');
+      expect(await trainCli(['--from-bundle', corrupt, '--out', out])).toBe(1);
+      expect(errors).toEqual([`train: bundle ${corrupt} is invalid: report.md does not match its SHA-256 in manifest.json`]);
+      await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+    });
   });
 });

@@ -1,22 +1,24 @@
 /** The training CLI as a function: arguments in, exit code out (tests call it directly). */
-import { USAGE, parseTrainArgs } from './cli-options';
+import path from 'node:path';
+import { importBundle } from '@purchase/inference';
+import { removedTempsLine } from '@purchase/models';
+import { TRAIN_CLI, trainCommand } from './cli-options';
+import { runCli } from '@purchase/cli';
 import { runTraining } from './training-run';
 
-export async function trainCli(argv: string[]): Promise<number> {
-  let options;
-  try {
-    options = parseTrainArgs(argv);
-  } catch (err) {
-    console.error(`train: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  try {
+export function trainCli(argv: string[]): Promise<number> {
+  return runCli(TRAIN_CLI, argv, async (args) => {
+    const { fromBundle, ...options } = trainCommand(args);
+    const log = (line: string) => console.log(line);
     const started = performance.now();
-    await runTraining({ ...options, log: (line) => console.log(line) });
-    console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    return 0;
-  } catch (err) {
-    console.error(`train: ${(err as Error).message}`);
-    return 1;
-  }
+    if (fromBundle === undefined) {
+      await runTraining({ ...options, log });
+    } else {
+      const bundle = await importBundle(fromBundle, options.out);
+      const how = bundle.reused ? 'already there, reused' : `copied from ${fromBundle}`;
+      log(`bundle: ${bundle.dir} (version ${bundle.version}, ${how}); ${path.join(options.out, 'current')} -> ${bundle.version}`);
+      if (bundle.removedTemps.length > 0) log(removedTempsLine(bundle.removedTemps, 'stale'));
+    }
+    log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  });
 }

@@ -10,6 +10,8 @@ export type { BundleManifest, PackageVersions, SelectedModel } from './lib/bundl
 export { sha256, sha256File } from './lib/bundle-files';
 export { publishBundle, switchCurrent } from './lib/publish-bundle';
 export type { BundleContent, BundleModel, PublishedBundle } from './lib/publish-bundle';
+export { importBundle } from './lib/import-bundle';
+export type { ImportedBundle } from './lib/import-bundle';
 export { loadBundle, verifyBundle } from './lib/verify-bundle';
 export type { VerifiedBundle } from './lib/verify-bundle';
 export { decide, CONFIDENCE_BANDS } from './lib/decide';

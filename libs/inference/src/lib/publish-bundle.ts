@@ -63,8 +63,8 @@ export interface PublishedBundle {
   removedTemps: RemovedTemp[];
 }
 
-/** A bundle is built at `.publish-<version>.tmp-<owner>` in the models directory. */
-const PUBLISH_TEMP = 'publish-';
+/** A bundle is built (or imported, see import-bundle.ts) at `.publish-<version>.tmp-<owner>` in the models directory. */
+export const PUBLISH_TEMP = 'publish-';
 
 /**
  * Publishes a bundle under `modelsDir`: everything is written into a hidden temporary directory,
@@ -142,7 +142,7 @@ export async function switchCurrent(modelsDir: string, version: string): Promise
 }
 
 /** A new relative symlink at a temporary name, renamed over `current`: readers see old or new, never none. */
-async function pointCurrentAt(modelsDir: string, version: string): Promise<void> {
+export async function pointCurrentAt(modelsDir: string, version: string): Promise<void> {
   const link = path.join(modelsDir, CURRENT_LINK);
   const existing = await lstat(link).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;

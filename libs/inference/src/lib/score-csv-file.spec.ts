@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,14 +50,15 @@ describe('scoreCsvFile', () => {
     expect(rows.slice(1).map((r) => Number(r[1]))).toEqual(expected.map((p) => p.purchase_probability));
     expect(result).toEqual({
       outputPath: output,
-      errorsPath: path.join(dir, 'scored.errors.csv'),
+      errorsPath: undefined,
       rows: sessionLines.length - 1,
       scored: fixture.records.length,
       rejected: sessionLines.length - 1 - fixture.records.length,
       blankLines: 0,
       removedTemps: [],
     });
-    expect(await readFile(result.errorsPath, 'utf8')).toBe('line,id,column,rule,reason\n');
+    // Nothing rejected: no errors file.
+    expect(existsSync(path.join(dir, 'scored.errors.csv'))).toBe(false);
   });
 
   it('first removes the temps a killed run left for the same files, keeps a live one, and says which', async () => {
@@ -76,7 +78,7 @@ describe('scoreCsvFile', () => {
       { path: leftErrors, bytes: 8, directory: false },
     ]);
     expect((await readdir(dir)).sort()).toEqual(
-      ['scored.csv', 'scored.errors.csv', path.basename(live), path.basename(otherFile)].sort(),
+      ['scored.csv', path.basename(live), path.basename(otherFile)].sort(),
     );
   });
 
@@ -129,7 +131,7 @@ describe('scoreCsvFile', () => {
     const rows = await readCsv(output);
     expect(rows[0]).toEqual(['customer_id', 'purchase_probability', 'purchase_prediction', 'prediction_confidence']);
     expect(rows[2]).toEqual(rows[1]);
-    expect(await readFile(result.errorsPath, 'utf8')).toBe(
+    expect(await readFile(result.errorsPath as string, 'utf8')).toBe(
       [
         'line,id,column,rule,reason',
         '4,,,csv_syntax,not valid CSV: unterminated quoted field starting at character 1',

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { removeStaleTemps, tempPrefix, writeViaTemp, type RemovedTemp } from '@purchase/models';
@@ -25,7 +25,12 @@ export interface ScoreProgress {
 
 export interface ScoreCsvResult {
   outputPath: string;
-  errorsPath: string;
+  /**
+   * The file of the rejected rows; undefined when no row was rejected: then no errors file is
+   * written, and one left at that path by an earlier run is removed, so that an errors file always
+   * belongs to the predictions beside it.
+   */
+  errorsPath: string | undefined;
   /** Data rows read (non-blank lines after the header). */
   rows: number;
   scored: number;
@@ -90,10 +95,27 @@ export async function scoreCsvFile(
       await errors?.close().catch(() => undefined);
     }
   };
-  // The errors file is committed first, the output last: a scored file always has its errors file.
-  const counts = await writeViaTemp(outputPath, (outTmp) => writeViaTemp(errorsPath, (errTmp) => score(outTmp, errTmp)));
+  // The errors file is committed first, the output last: a scored file always has its errors file
+  // (none when no row was rejected: the temporary goes, and an older errors file with it).
+  let rejected = 0;
+  const commitErrors = async (errTmp: string) => {
+    if (rejected > 0) return rename(errTmp, errorsPath);
+    await rm(errTmp, { force: true });
+    await rm(errorsPath, { force: true });
+  };
+  const counts = await writeViaTemp(outputPath, (outTmp) =>
+    writeViaTemp(
+      errorsPath,
+      async (errTmp) => {
+        const scored = await score(outTmp, errTmp);
+        rejected = scored.rejected;
+        return scored;
+      },
+      commitErrors,
+    ),
+  );
   options.onProgress?.({ bytesRead: totalBytes, totalBytes, rowsScored: counts.scored, rowsRejected: counts.rejected });
-  return { outputPath, errorsPath, ...counts, removedTemps };
+  return { outputPath, errorsPath: counts.rejected > 0 ? errorsPath : undefined, ...counts, removedTemps };
 }
 
 type Counts = Omit<ScoreCsvResult, 'outputPath' | 'errorsPath' | 'removedTemps'>;

@@ -1,0 +1,56 @@
+/** The predict CLI as a function: arguments in, exit code out (tests call it directly). */
+import { BundleError, PurchasePredictor, scoreCsvFile } from '@purchase/inference';
+import { removedTempsLine } from '@purchase/models';
+import { runCli, type CliDeclaration } from '@purchase/cli';
+import { ProgressBar } from './progress-bar';
+
+/** The predict CLI's options: what it parses and what `--help` prints. */
+export const PREDICT_CLI = {
+  name: 'predict',
+  command: 'npm run predict --',
+  description: 'Scores a CSV file of sessions with a published bundle, streaming, with a progress bar on stderr.',
+  options: {
+    model: { type: 'string', value: 'DIR', default: 'models/current', meaning: 'the bundle to score with' },
+    input: { type: 'string', value: 'FILE', required: true, meaning: 'CSV of sessions with a header line, in the columns of the bundle\'s spec' },
+    output: {
+      type: 'string',
+      value: 'FILE',
+      required: true,
+      meaning: 'scored CSV: the id column, purchase_probability, purchase_prediction, prediction_confidence',
+    },
+    errors: {
+      type: 'string',
+      value: 'FILE',
+      defaultText: '--output with .errors.csv in place of .csv',
+      meaning:
+        'rejected rows with line number, column, rule and reason; written only when a row is rejected, and removed ' +
+        'when none is, so that one an earlier run left never speaks of these predictions',
+    },
+  },
+} as const satisfies CliDeclaration;
+
+export function predictCli(argv: string[]): Promise<number> {
+  return runCli(PREDICT_CLI, argv, async ({ values }) => {
+    const predictor = await PurchasePredictor.load(values.model).catch((err: unknown) => {
+      if (err instanceof BundleError && err.missing) throw new Error(`${err.message}: train one first with npm run train`);
+      throw err;
+    });
+    const { version, model_type, threshold } = predictor.info;
+    process.stderr.write(`bundle ${version} (${model_type}, threshold ${threshold})\n`);
+
+    const started = performance.now();
+    const bar = new ProgressBar('score', 'kB');
+    const result = await scoreCsvFile(predictor, values.input, values.output, {
+      errorsPath: values.errors,
+      onProgress: (p) => bar.update(kilobytes(p.bytesRead), kilobytes(p.totalBytes), `${count(p.rowsScored)} rows, ${count(p.rowsRejected)} rejected`),
+    });
+    const seconds = (performance.now() - started) / 1000;
+    bar.finish(`${count(result.scored)} of ${count(result.rows)} rows scored in ${seconds.toFixed(1)} s (${count(Math.round(result.scored / seconds))} rows/s)`);
+    console.error(`predictions: ${result.outputPath}`);
+    console.error(result.rejected > 0 ? `rejected rows: ${count(result.rejected)}, see ${result.errorsPath}` : 'no rows rejected');
+    if (result.removedTemps.length > 0) console.error(removedTempsLine(result.removedTemps, 'stale'));
+  });
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+const kilobytes = (bytes: number): number => Math.ceil(bytes / 1024);
