@@ -11,16 +11,24 @@ export const depConstraints = [
   { sourceTag: 'scope:train', onlyDependOnLibsWithTags: ['type:lib'] },
   // tools (generator, benchmarks, fixtures, checks) may use any lib; no lib or app imports tools.
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+  // The bottom layer: the matrix type, the seeded generator, binary metrics, checks, hashing,
+  // atomic writes. Every lib may import it; it imports none.
+  { sourceTag: 'layer:core', onlyDependOnLibsWithTags: [] },
   // Command lines declared once (parser and --help), for the apps' and the tools' CLIs.
   { sourceTag: 'layer:cli', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'layer:preprocessing', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'layer:features', onlyDependOnLibsWithTags: ['layer:preprocessing'] },
+  { sourceTag: 'layer:preprocessing', onlyDependOnLibsWithTags: ['layer:core'] },
+  { sourceTag: 'layer:features', onlyDependOnLibsWithTags: ['layer:core', 'layer:preprocessing'] },
   // models and evaluation take numbers, never the schema.
-  { sourceTag: 'layer:models', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'layer:evaluation', onlyDependOnLibsWithTags: ['layer:models'] },
+  { sourceTag: 'layer:models', onlyDependOnLibsWithTags: ['layer:core'] },
+  { sourceTag: 'layer:evaluation', onlyDependOnLibsWithTags: ['layer:core', 'layer:models'] },
   {
     sourceTag: 'layer:inference',
-    onlyDependOnLibsWithTags: ['layer:preprocessing', 'layer:features', 'layer:models'],
+    onlyDependOnLibsWithTags: ['layer:core', 'layer:preprocessing', 'layer:features', 'layer:models'],
+  },
+  // The training orchestration: the one lib that may use every other (but the CLI's).
+  {
+    sourceTag: 'layer:training',
+    onlyDependOnLibsWithTags: ['layer:core', 'layer:preprocessing', 'layer:features', 'layer:models', 'layer:evaluation', 'layer:inference'],
   },
 ];
 
@@ -41,7 +49,7 @@ export default [
           allow: [],
           banTransitiveDependencies: false,
           depConstraints: depConstraints.map((c) =>
-            ['scope:api', 'layer:inference', 'layer:features', 'layer:models', 'layer:evaluation'].includes(c.sourceTag)
+            ['scope:api', 'layer:core', 'layer:inference', 'layer:features', 'layer:models', 'layer:evaluation'].includes(c.sourceTag)
               ? { ...c, bannedExternalImports: servingBans }
               : c,
           ),

@@ -2,16 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  argsortDescending,
-  averagePrecision,
-  bootstrapIntervals,
-  evaluateScores,
-  permutationImportance,
-  rocAuc,
-  SeededRandom,
-} from '@purchase/evaluation';
-import type { Matrix } from '@purchase/models';
+import { argsortDescending, averagePrecision, bootstrapIntervals, evaluateScores, permutationImportance } from '@purchase/evaluation';
+import { type Matrix, rocAuc, SeededRandom } from '@purchase/core';
 import { printTable, timeMs } from './table';
 
 /**

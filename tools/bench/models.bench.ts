@@ -1,4 +1,5 @@
-import { DenseNet, initBackend, LogisticRegression, type BinaryClassifier, type Matrix, type TfBackendName } from '@purchase/models';
+import { DenseNet, initBackend, LogisticRegression, type BinaryClassifier, type TfBackendName } from '@purchase/models';
+import { SeededRandom, type Matrix } from '@purchase/core';
 import { printTable, timeMs } from './table';
 
 const COLS = 12;
@@ -45,11 +46,9 @@ function label(rows: number): string {
 
 /** Gaussian columns and a label with linear, interaction and threshold effects (a numeric stand-in for sessions). */
 function numericData(rows: number, seed: number): { X: Matrix; y: Uint8Array } {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state + 0.5) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
+  // In (0, 1): the Box-Muller log needs a draw above 0.
+  const uniform = () => (rng.nextUint32() + 0.5) / 4294967296;
   const data = new Float32Array(rows * COLS);
   const y = new Uint8Array(rows);
   for (let r = 0; r < rows; r++) {

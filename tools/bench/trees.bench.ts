@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
-import type { Matrix } from '@purchase/models';
+import type { Matrix } from '@purchase/core';
 import { sessionChunks } from '../generate-data/sessions';
 import { Prng } from '../generate-data/prng';
 import { printTable } from './table';

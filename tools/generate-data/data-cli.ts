@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { removedTempsLine, removeStaleTemps, tempPrefix, writeViaTemp } from '@purchase/models';
+import { removedTempsLine, removeStaleTemps, tempPrefix, writeViaTemp } from '@purchase/core';
 import { runCli, UsageError, type CliDeclaration } from '@purchase/cli';
 import { sessionChunks } from './sessions';
 

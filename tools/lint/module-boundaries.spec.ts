@@ -17,6 +17,14 @@ const cases: Record<string, { file: string; code: string }> = {
   },
   libToApp: { file: 'libs/features/src/lib/fixture.ts', code: "export * from '../../../../apps/api/src/fixture';\n" },
   inferenceToDanfo: { file: 'libs/inference/src/lib/fixture.ts', code: "import 'danfojs-node';\n" },
+  modelsToCore: { file: 'libs/models/src/lib/fixture.ts', code: "export * from '@purchase/core';\n" },
+  preprocessingToCore: { file: 'libs/preprocessing/src/lib/fixture.ts', code: "export * from '@purchase/core';\n" },
+  coreToCli: { file: 'libs/core/src/lib/fixture.ts', code: "export * from '@purchase/cli';\n" },
+  coreToDanfo: { file: 'libs/core/src/lib/fixture.ts', code: "import 'danfojs-node';\n" },
+  trainingToInference: { file: 'libs/training/src/lib/fixture.ts', code: "export * from '@purchase/inference';\nexport * from '@purchase/evaluation';\n" },
+  trainingToCli: { file: 'libs/training/src/lib/fixture.ts', code: "export * from '@purchase/cli';\n" },
+  apiToTraining: { file: 'apps/api/src/fixture.ts', code: "export * from '@purchase/training';\n" },
+  trainToTraining: { file: 'apps/train/src/fixture.ts', code: "export * from '@purchase/training';\n" },
 };
 
 let results: Record<string, string[]> = {};
@@ -54,10 +62,29 @@ describe('module boundaries', () => {
 
   it('models and evaluation import no schema-aware lib', async () => {
     expect(await boundaryErrors('modelsToFeatures')).toEqual([
-      'A project tagged with "layer:models" cannot depend on any libs with tags',
+      'A project tagged with "layer:models" can only depend on libs tagged with "layer:core"',
     ]);
     const evaluation = await boundaryErrors('evaluationToPreprocessing');
-    expect(evaluation).toEqual(['A project tagged with "layer:evaluation" can only depend on libs tagged with "layer:models"']);
+    expect(evaluation).toEqual(['A project tagged with "layer:evaluation" can only depend on libs tagged with "layer:core", "layer:models"']);
+  });
+
+  it('every lib may import the core lib, and the core lib imports no lib and no danfojs', async () => {
+    expect(await boundaryErrors('modelsToCore')).toEqual([]);
+    expect(await boundaryErrors('preprocessingToCore')).toEqual([]);
+    expect(await boundaryErrors('coreToCli')).toEqual(['A project tagged with "layer:core" cannot depend on any libs with tags']);
+    expect(await boundaryErrors('coreToDanfo')).toEqual(['A project tagged with "layer:core" is not allowed to import "danfojs-node"']);
+  });
+
+  it('the training lib may import every layer but the CLI, the training app may import it, the API may not', async () => {
+    expect(await boundaryErrors('trainingToInference')).toEqual([]);
+    expect(await boundaryErrors('trainToTraining')).toEqual([]);
+    expect(await boundaryErrors('trainingToCli')).toEqual([
+      'A project tagged with "layer:training" can only depend on libs tagged with "layer:core", "layer:preprocessing", "layer:features", "layer:models", "layer:evaluation", "layer:inference"',
+    ]);
+    // A lib below it importing it is a cycle, which the same rule refuses; the API never trains.
+    expect(await boundaryErrors('apiToTraining')).toEqual([
+      expect.stringMatching(/^A project tagged with "scope:api" can only depend on libs tagged with "layer:inference"/),
+    ]);
   });
 
   it('a lib may not import an app', async () => {

@@ -1,7 +1,7 @@
 import { SELECTION_METRICS, type SelectionMetric } from '@purchase/evaluation';
-import { CANDIDATES, CANDIDATE_NAMES, isCandidateName, type CandidateName } from './candidates';
 import { UsageError, type CliDeclaration, type ParsedCommandLine } from '@purchase/cli';
-import { DEFAULT_COSTS, type ThresholdRule, type TrainOptions } from './training-run';
+import { CANDIDATES, CANDIDATE_NAMES, DEFAULT_COSTS, isCandidateName, type CandidateName, type ThresholdRule } from '@purchase/training';
+import type { TrainOptions } from './training-run';
 
 /** The training CLI's options: what it parses and what `--help` prints. */
 export const TRAIN_CLI = {

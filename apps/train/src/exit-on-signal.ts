@@ -1,4 +1,4 @@
-import { onSignalWhileTracking, removeTrackedTemps, removedTempsLine } from '@purchase/models';
+import { onSignalWhileTracking, removeTrackedTemps, removedTempsLine } from '@purchase/core';
 
 /** 128 + the signal's number: what a shell reports for a process the signal ended. */
 const EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };

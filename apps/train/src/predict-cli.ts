@@ -1,6 +1,6 @@
 /** The predict CLI as a function: arguments in, exit code out (tests call it directly). */
 import { BundleError, PurchasePredictor, scoreCsvFile } from '@purchase/inference';
-import { removedTempsLine } from '@purchase/models';
+import { removedTempsLine } from '@purchase/core';
 import { runCli, type CliDeclaration } from '@purchase/cli';
 import { ProgressBar } from './progress-bar';
 

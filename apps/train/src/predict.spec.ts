@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { tempName } from '@purchase/models';
+import { tempName } from '@purchase/core';
 import { TRAIN_CLI } from './cli-options';
 import { helpText } from '@purchase/cli';
 import { PREDICT_CLI } from './predict-cli';

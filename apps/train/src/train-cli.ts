@@ -1,7 +1,7 @@
 /** The training CLI as a function: arguments in, exit code out (tests call it directly). */
 import path from 'node:path';
 import { importBundle } from '@purchase/inference';
-import { removedTempsLine } from '@purchase/models';
+import { removedTempsLine } from '@purchase/core';
 import { TRAIN_CLI, trainCommand } from './cli-options';
 import { runCli } from '@purchase/cli';
 import { runTraining } from './training-run';

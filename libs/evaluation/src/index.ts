@@ -1,23 +1,20 @@
 // The public door of @purchase/evaluation: metrics, intervals, thresholds, baseline, importance,
-// model selection and reports. Knows numbers, not schemas.
-export type { Scores } from './lib/validate-binary-inputs';
-export { validateBinaryInputs, validateProbabilities } from './lib/validate-binary-inputs';
+// model selection and reports. Knows numbers, not schemas. The metrics every layer needs (ROC
+// AUC, log loss) and the input checks of labels and scores are in @purchase/core.
 export { argsortDescending } from './lib/argsort-descending';
 export { thresholdCounts } from './lib/threshold-counts';
 export type { ThresholdCounts } from './lib/threshold-counts';
 export { confusionAt, metricsAtThreshold, metricsFromCounts } from './lib/threshold-metrics';
 export type { ConfusionCounts, ThresholdMetrics } from './lib/threshold-metrics';
-export { rocAuc, rocCurve } from './lib/roc';
+export { rocCurve } from './lib/roc';
 export type { RocCurve, CurveOptions } from './lib/roc';
 export { averagePrecision, precisionRecallCurve } from './lib/precision-recall';
 export type { PrCurve } from './lib/precision-recall';
-export { logLoss, LOG_LOSS_EPS } from './lib/log-loss';
 export { brierScore } from './lib/brier-score';
 export { reliabilityTable } from './lib/reliability-table';
 export type { ReliabilityBin, ReliabilityOptions, BinStrategy } from './lib/reliability-table';
 export { evaluateScores } from './lib/evaluate-scores';
 export type { ScoreMetrics, SplitMetrics } from './lib/evaluate-scores';
-export { SeededRandom } from '@purchase/models';
 export { bootstrapIntervals } from './lib/bootstrap-intervals';
 export type { BootstrapIntervals, BootstrapOptions, Interval } from './lib/bootstrap-intervals';
 export { chooseF1Threshold, chooseProfitThreshold, profitAt, validateCosts } from './lib/threshold-choice';

@@ -7,7 +7,6 @@ export {
   parseManifest,
 } from './lib/bundle-format';
 export type { BundleManifest, PackageVersions, SelectedModel } from './lib/bundle-format';
-export { sha256, sha256File } from './lib/bundle-files';
 export { publishBundle, switchCurrent } from './lib/publish-bundle';
 export type { BundleContent, BundleModel, PublishedBundle } from './lib/publish-bundle';
 export { importBundle } from './lib/import-bundle';

@@ -1,8 +1,4 @@
-export type { Matrix, ModelKind, ModelDescription, FitProgress, FitOptions, BinaryClassifier } from './lib/model';
-export { writeFileAtomic, writeDirAtomic, writeJsonAtomic, writeViaTemp } from './lib/atomic-write';
-export { tempName, tempPrefix, removeStaleTemps, removeTrackedTemps, removedTempsLine, onSignalWhileTracking } from './lib/temp-files';
-export type { RemovedTemp, TempName } from './lib/temp-files';
-export type { FileContents } from './lib/atomic-write';
+export type { ModelKind, ModelDescription, FitProgress, FitOptions, BinaryClassifier } from './lib/model';
 export { GradientBoostedTrees } from './lib/trees/gradient-boosted-trees';
 export type { GradientBoostedTreesOptions, GradientBoostedTreesHyperparameters, GradientBoostedTreesTraining } from './lib/trees/gradient-boosted-trees';
 export { RandomForest } from './lib/trees/random-forest';
@@ -10,7 +6,7 @@ export type { RandomForestOptions, RandomForestHyperparameters, RandomForestTrai
 export { loadTreeModel } from './lib/trees/load-tree-model';
 export type { FeatureImportance } from './lib/trees/tree-ensemble';
 export type { GrowPolicy } from './lib/trees/tree-grower';
-export { TREE_MODEL_FILE, TREE_MODEL_FORMAT, TREE_MODEL_VERSION } from './lib/trees/tree-model-format';
+export { TREE_MODEL_FILE, TREE_MODEL_FORMAT, TREE_MODEL_FORMAT_VERSION } from './lib/trees/tree-model-format';
 export type { TreeModelDocument, TreeModelKind, TreeJson } from './lib/trees/tree-model-format';
 export { initBackend, BACKEND_ENV_VAR } from './lib/tfjs/backend';
 export type { TfBackendName, BackendOptions } from './lib/tfjs/backend';
@@ -22,4 +18,3 @@ export { loadTfjsModel } from './lib/tfjs/load-tfjs-model';
 export { MODEL_JSON, WEIGHTS_BIN, TFJS_MODEL_FORMAT, TFJS_MODEL_FORMAT_VERSION } from './lib/tfjs/layers-format';
 export type { TfjsModelMetadata } from './lib/tfjs/layers-format';
 export { loadModel } from './lib/load-model';
-export { SeededRandom } from './lib/seeded-random';

@@ -6,7 +6,8 @@ const { readFile } = require('node:fs/promises');
 const { loadSpec, readDataset } = require('@purchase/preprocessing');
 const { FeaturePipeline } = require('@purchase/features');
 const { GradientBoostedTrees } = require('@purchase/models');
-const { publishBundle, PurchasePredictor, sha256 } = require('@purchase/inference');
+const { sha256 } = require('@purchase/core');
+const { publishBundle, PurchasePredictor } = require('@purchase/inference');
 
 async function main() {
   const [csv, specFile, modelsDir] = process.argv.slice(2);

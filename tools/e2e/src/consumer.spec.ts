@@ -10,7 +10,7 @@ import { ROOT, run, scratchDir } from './scratch';
 
 jest.setTimeout(300_000);
 
-const LIBS = ['preprocessing', 'features', 'models', 'evaluation', 'inference'];
+const LIBS = ['core', 'preprocessing', 'features', 'models', 'evaluation', 'inference'];
 
 describe('the libraries, packed and installed outside the workspace', () => {
   const scratch = scratchDir('consumer');
@@ -29,7 +29,7 @@ describe('the libraries, packed and installed outside the workspace', () => {
       name: 'retailer-scoring',
       version: '1.0.0',
       private: true,
-      dependencies: Object.fromEntries(['preprocessing', 'features', 'models', 'inference'].map((lib) => [`@purchase/${lib}`, tarball(lib)])),
+      dependencies: Object.fromEntries(['core', 'preprocessing', 'features', 'models', 'inference'].map((lib) => [`@purchase/${lib}`, tarball(lib)])),
       // The packages' own @purchase/* dependencies come from the same tarballs; danfojs-node needs
       // the same overrides as the workspace (see the README).
       overrides: { ...rootPackage.overrides, ...Object.fromEntries(LIBS.map((lib) => [`@purchase/${lib}`, tarball(lib)])) },
@@ -49,9 +49,9 @@ describe('the libraries, packed and installed outside the workspace', () => {
     }
     const models = JSON.parse(readFileSync(path.join(installed('models'), 'package.json'), 'utf8'));
     expect(models).toMatchObject({ name: '@purchase/models', main: './index.js', types: './index.d.ts' });
-    expect(Object.keys(models.dependencies).sort()).toEqual(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm']);
+    expect(Object.keys(models.dependencies).sort()).toEqual(['@purchase/core', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm']);
     const inference = JSON.parse(readFileSync(path.join(installed('inference'), 'package.json'), 'utf8'));
-    expect(Object.keys(inference.dependencies).sort()).toEqual(['@purchase/features', '@purchase/models', '@purchase/preprocessing']);
+    expect(Object.keys(inference.dependencies).sort()).toEqual(['@purchase/core', '@purchase/features', '@purchase/models', '@purchase/preprocessing']);
   });
 
   it('reads a CSV with a spec, fits, trains boosted trees, publishes, loads and predicts', () => {

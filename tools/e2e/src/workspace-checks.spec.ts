@@ -61,7 +61,7 @@ describe('nx affected in a scratch git repository made from the tree', () => {
   }
 
   it('a changed spec: its project and those built on it; their own test inputs leave out specs', () => {
-    expect(affectedBy('libs/models/src/lib/trees/histogram.spec.ts')).toEqual(['api', 'e2e', 'evaluation', 'inference', 'models', 'tools', 'train']);
+    expect(affectedBy('libs/models/src/lib/trees/histogram.spec.ts')).toEqual(['api', 'e2e', 'evaluation', 'inference', 'models', 'tools', 'train', 'training']);
   });
 
   it('a changed predict.ts: train, and api, whose tests run the training app', () => {
@@ -69,11 +69,11 @@ describe('nx affected in a scratch git repository made from the tree', () => {
   });
 
   it('a changed test fixture: the project that owns it and its dependents', () => {
-    expect(affectedBy('libs/inference/src/test-fixtures/sessions-bundle.ts')).toEqual(['api', 'e2e', 'inference', 'tools', 'train']);
+    expect(affectedBy('libs/inference/src/test-fixtures/sessions-bundle.ts')).toEqual(['api', 'e2e', 'inference', 'tools', 'train', 'training']);
   });
 
   it('a changed dataset spec: every project whose tests read data/', () => {
-    const all = ['api', 'e2e', 'evaluation', 'features', 'inference', 'models', 'preprocessing', 'tools', 'train'];
+    const all = ['api', 'e2e', 'evaluation', 'features', 'inference', 'models', 'preprocessing', 'tools', 'train', 'training'];
     expect(affectedBy('data/specs/customer-sessions.json', (t) => t.replace('"min": 0', '"min": 1'))).toEqual(all);
   });
 });

@@ -1,6 +1,7 @@
 import { cp, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 
 /** Set by global-setup.ts: a bundle trained once per test run from the bundled data. */
 export const TRAINED_BUNDLE_ENV = 'API_TEST_TRAINED_BUNDLE';
@@ -23,9 +24,9 @@ export async function modelsDir(version = 'v1'): Promise<{ root: string; current
 }
 
 /**
- * Copies the trained bundle to `<root>/<version>`. manifest.json is not among the hashed files, so
- * its version and threshold can be edited and the copy still verifies: a second, distinguishable
- * bundle without a second training.
+ * Copies the trained bundle to `<root>/<version>` with its version (and threshold) changed, and
+ * the manifest's own hash (manifest.sha256) written again, as publishing does: a second,
+ * distinguishable bundle without a second training.
  */
 export async function copyBundle(root: string, version: string, edit: { threshold?: number } = {}): Promise<string> {
   const dir = path.join(root, version);
@@ -35,6 +36,10 @@ export async function copyBundle(root: string, version: string, edit: { threshol
   manifest.version = version;
   if (edit.threshold !== undefined) manifest.model.threshold = edit.threshold;
   await writeFile(manifestFile, JSON.stringify(manifest, null, 2));
+  // The line manifestHashLine of @purchase/inference writes (jest's globalSetup, which loads this
+  // file, resolves no @purchase/* alias).
+  const digest = createHash('sha256').update(await readFile(manifestFile)).digest('hex');
+  await writeFile(path.join(dir, 'manifest.sha256'), `${digest}  manifest.json\n`);
   return dir;
 }
 

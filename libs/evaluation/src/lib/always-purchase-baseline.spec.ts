@@ -1,7 +1,7 @@
 import { alwaysPurchaseBaseline, compareWithBaseline } from './always-purchase-baseline';
 import { averagePrecision, } from './precision-recall';
 import { evaluateScores } from './evaluate-scores';
-import { logLoss } from './log-loss';
+import { logLoss } from '@purchase/core';
 import { brierScore } from './brier-score';
 
 describe('alwaysPurchaseBaseline', () => {

@@ -1,8 +1,7 @@
 import type { SplitMetrics } from './evaluate-scores';
-import { LOG_LOSS_EPS } from './log-loss';
+import { countPositives, LOG_LOSS_EPS } from '@purchase/core';
 import { formatMetric } from './number-format';
 import { metricsFromCounts } from './threshold-metrics';
-import { countPositives } from './validate-binary-inputs';
 
 /**
  * The trivial model that predicts "purchase" for everyone, scoring each row with the prior

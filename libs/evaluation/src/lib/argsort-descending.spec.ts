@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { argsortDescending, sortDescending } from './argsort-descending';
-import { SeededRandom } from '@purchase/models';
+import { SeededRandom } from '@purchase/core';
 
 /** The obvious definition: by value descending, ties by index ascending. */
 function referenceOrder(values: ArrayLike<number>): number[] {

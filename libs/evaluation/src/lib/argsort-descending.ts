@@ -1,4 +1,4 @@
-import type { Scores } from './validate-binary-inputs';
+import type { Scores } from '@purchase/core';
 
 /** Below this length a comparison sort beats the radix sort's fixed 65,536-bucket histograms. */
 const RADIX_MIN_LENGTH = 1024;

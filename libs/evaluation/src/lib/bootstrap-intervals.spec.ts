@@ -1,7 +1,6 @@
 import { bootstrapIntervals } from './bootstrap-intervals';
 import { quantileOfSorted } from './quantile';
-import { rocAuc } from './roc';
-import { SeededRandom } from '@purchase/models';
+import { rocAuc, SeededRandom } from '@purchase/core';
 import { metricsAtThreshold } from './threshold-metrics';
 
 /** Labels and tied scores: positives score higher on average. */

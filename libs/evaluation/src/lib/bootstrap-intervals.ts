@@ -1,8 +1,7 @@
 import { sortDescending } from './argsort-descending';
 import { quantileOfSorted } from './quantile';
 import { requireBothClasses } from './roc';
-import { SeededRandom } from '@purchase/models';
-import { countPositives, type Scores, validateBinaryInputs } from './validate-binary-inputs';
+import { countPositives, type Scores, SeededRandom, validateBinaryInputs } from '@purchase/core';
 
 /** A point estimate on the full sample and its bootstrap percentile interval. */
 export interface Interval {

@@ -1,4 +1,4 @@
-import { type Scores, validateProbabilities } from './validate-binary-inputs';
+import { type Scores, validateProbabilities } from '@purchase/core';
 
 /** Mean squared difference between the predicted probability and the 0/1 label. */
 export function brierScore(y: Uint8Array, scores: Scores): number {

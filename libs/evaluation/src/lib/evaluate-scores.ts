@@ -1,10 +1,8 @@
 import { brierScore } from './brier-score';
-import { logLoss } from './log-loss';
+import { logLoss, rocAuc, type Scores } from '@purchase/core';
 import { averagePrecisionFromCounts } from './precision-recall';
-import { rocAucFromCounts } from './roc';
 import { thresholdCounts } from './threshold-counts';
 import { metricsAtThreshold, type ThresholdMetrics } from './threshold-metrics';
-import type { Scores } from './validate-binary-inputs';
 
 /** The metrics that need no threshold. */
 export interface ScoreMetrics {
@@ -24,7 +22,7 @@ export function evaluateScores(y: Uint8Array, scores: Scores, threshold: number)
   const counts = thresholdCounts(y, scores);
   return {
     ...metricsAtThreshold(y, scores, threshold),
-    rocAuc: rocAucFromCounts(counts),
+    rocAuc: rocAuc(y, scores),
     prAuc: averagePrecisionFromCounts(counts),
     logLoss: logLoss(y, scores),
     brier: brierScore(y, scores),

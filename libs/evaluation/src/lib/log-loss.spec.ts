@@ -1,5 +1,5 @@
 import { expectClose, fixtureCases, labelsOf, scoresOf } from '../test-fixtures/sklearn-fixture';
-import { LOG_LOSS_EPS, logLoss } from './log-loss';
+import { LOG_LOSS_EPS, logLoss } from '@purchase/core';
 
 describe('logLoss against scikit-learn', () => {
   it.each(fixtureCases.filter(([, c]) => c.logLoss !== undefined))('%s', (_, c) => {

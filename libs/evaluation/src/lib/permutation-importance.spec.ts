@@ -1,7 +1,5 @@
-import type { Matrix } from '@purchase/models';
+import { type Matrix, rocAuc, SeededRandom } from '@purchase/core';
 import { permutationImportance, type ProbabilityModel } from './permutation-importance';
-import { rocAuc } from './roc';
-import { SeededRandom } from '@purchase/models';
 
 /** 3 columns: column 0 decides the label, column 1 helps a little, column 2 is ignored by the model. */
 function data(rows: number): { X: Matrix; y: Uint8Array } {

@@ -1,7 +1,5 @@
-import type { BinaryClassifier, Matrix } from '@purchase/models';
-import { rocAucFromCounts } from './roc';
-import { SeededRandom } from '@purchase/models';
-import { thresholdCounts } from './threshold-counts';
+import type { BinaryClassifier } from '@purchase/models';
+import { type Matrix, rocAuc, SeededRandom } from '@purchase/core';
 
 /** Anything that scores a matrix: every BinaryClassifier, or a fitted pipeline wrapped around one. */
 export type ProbabilityModel = Pick<BinaryClassifier, 'predictProba'>;
@@ -58,7 +56,7 @@ export function permutationImportance(
   const auc = (matrix: Matrix) => {
     const p = model.predictProba(matrix);
     if (p.length !== rows) throw new Error(`model returned ${p.length} probabilities for ${rows} rows`);
-    return rocAucFromCounts(thresholdCounts(y, p));
+    return rocAuc(y, p);
   };
   const baselineRocAuc = auc(X);
   const work: Matrix = { data: Float32Array.from(X.data), rows, cols };

@@ -1,6 +1,6 @@
 import type { CurveOptions } from './roc';
 import { type ThresholdCounts, thresholdCounts } from './threshold-counts';
-import type { Scores } from './validate-binary-inputs';
+import type { Scores } from '@purchase/core';
 
 /**
  * Points of the precision-recall curve, in scikit-learn's `precision_recall_curve` layout:

@@ -1,5 +1,5 @@
 import { quantileOfSorted } from './quantile';
-import { type Scores, validateProbabilities } from './validate-binary-inputs';
+import { type Scores, validateProbabilities } from '@purchase/core';
 
 /** One bin of a reliability (calibration) table. */
 export interface ReliabilityBin {

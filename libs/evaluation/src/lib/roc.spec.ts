@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { expectClose, fixtureCases, labelsOf, scoresOf } from '../test-fixtures/sklearn-fixture';
-import { rocAuc, rocCurve } from './roc';
+import { rocAuc } from '@purchase/core';
+import { rocCurve } from './roc';
 
 describe('ROC against scikit-learn', () => {
   it.each(fixtureCases)('%s: roc_auc_score and roc_curve', (_, c) => {

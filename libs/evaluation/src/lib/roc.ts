@@ -1,5 +1,5 @@
 import { type ThresholdCounts, thresholdCounts } from './threshold-counts';
-import type { Scores } from './validate-binary-inputs';
+import type { Scores } from '@purchase/core';
 
 /** Points of the ROC curve, in scikit-learn's `roc_curve` layout. */
 export interface RocCurve {
@@ -45,29 +45,6 @@ export function rocCurveFromCounts(counts: ThresholdCounts, options: CurveOption
     curve.thresholds.push(thresholds[k]);
   }
   return curve;
-}
-
-/**
- * Area under the ROC curve by the trapezoid rule over the distinct scores, so tied scores count
- * one half (equal to scikit-learn's `roc_auc_score` and to the Mann-Whitney U statistic / (P N)).
- * The sum runs on integer counts and is divided once at the end.
- */
-export function rocAuc(y: Uint8Array, scores: Scores): number {
-  return rocAucFromCounts(thresholdCounts(y, scores));
-}
-
-export function rocAucFromCounts(counts: ThresholdCounts): number {
-  requireBothClasses(counts, 'ROC AUC');
-  const { tps, fps } = counts;
-  let twiceArea = 0;
-  let prevTp = 0;
-  let prevFp = 0;
-  for (let k = 0; k < tps.length; k++) {
-    twiceArea += (fps[k] - prevFp) * (tps[k] + prevTp);
-    prevTp = tps[k];
-    prevFp = fps[k];
-  }
-  return twiceArea / (2 * counts.positives * counts.negatives);
 }
 
 export function requireBothClasses(counts: { positives: number; negatives: number }, what: string): void {

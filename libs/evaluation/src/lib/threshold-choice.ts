@@ -1,6 +1,6 @@
 import { type ThresholdCounts, thresholdCounts } from './threshold-counts';
 import { type ConfusionCounts, metricsFromCounts, type ThresholdMetrics } from './threshold-metrics';
-import type { Scores } from './validate-binary-inputs';
+import type { Scores } from '@purchase/core';
 
 /** What a decision is worth, in any one currency; the caller supplies the figures. */
 export interface CostTable {

@@ -1,5 +1,5 @@
 import { type SortedScores, sortDescending } from './argsort-descending';
-import { type Scores, validateBinaryInputs } from './validate-binary-inputs';
+import { type Scores, validateBinaryInputs } from '@purchase/core';
 
 /**
  * Cumulative confusion counts at every distinct score, highest first: predicting 1 for

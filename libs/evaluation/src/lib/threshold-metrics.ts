@@ -1,4 +1,4 @@
-import { type Scores, validateBinaryInputs } from './validate-binary-inputs';
+import { type Scores, validateBinaryInputs } from '@purchase/core';
 
 /** Confusion counts when predicting 1 for every row with `score >= threshold`. */
 export interface ConfusionCounts {

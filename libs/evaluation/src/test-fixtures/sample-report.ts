@@ -8,7 +8,7 @@ import { precisionRecallCurve } from '../lib/precision-recall';
 import { reliabilityTable } from '../lib/reliability-table';
 import type { EvaluationReport, ModelReport } from '../lib/report-data';
 import { rocCurve } from '../lib/roc';
-import { SeededRandom } from '@purchase/models';
+import { SeededRandom } from '@purchase/core';
 import { chooseF1Threshold, chooseProfitThreshold } from '../lib/threshold-choice';
 import { metricsAtThreshold } from '../lib/threshold-metrics';
 

@@ -3,7 +3,8 @@
  * loads. A bundle is an immutable directory `models/<version>/`; `models/current` is a relative
  * symlink to the bundle being served.
  *
- *     manifest.json    BundleManifest below; written last, lists every other file's SHA-256
+ *     manifest.json    BundleManifest below; lists every other file's SHA-256
+ *     manifest.sha256  the SHA-256 of manifest.json (format version 2), written last
  *     pipeline.json    the fitted preprocessing + features (FeaturePipeline.toJSON())
  *     model/           the selected model in its own format (tfjs layers or trees JSON)
  *     candidates/<n>/  every trained model, same formats
@@ -12,14 +13,23 @@
  */
 import type { ModelDescription, ModelKind } from '@purchase/models';
 import { parseSpec, type DatasetSpec } from '@purchase/preprocessing';
+import { isObject, sha256 } from '@purchase/core';
 
 export const BUNDLE_FORMAT = 'purchase-bundle';
-/** Bump when a reader of the previous version could misread a new bundle. */
-export const BUNDLE_FORMAT_VERSION = 1;
+/**
+ * Bump when a reader of the previous version could misread a new bundle. 2: manifest.sha256 holds
+ * the SHA-256 of manifest.json, so that the manifest (threshold, selected model) cannot be edited
+ * undetected. Bundles of version 1 (no manifest.sha256) are still read.
+ */
+export const BUNDLE_FORMAT_VERSION = 2;
+/** Every format version this build reads. */
+export const READABLE_BUNDLE_VERSIONS: readonly number[] = [1, 2];
 
 /** Fixed names inside a bundle directory (relative, `/`-separated). */
 export const BUNDLE_FILES = {
   manifest: 'manifest.json',
+  /** `<sha256 hex>  manifest.json`, as sha256sum writes it (`sha256sum -c manifest.sha256` checks it). */
+  manifestHash: 'manifest.sha256',
   pipeline: 'pipeline.json',
   model: 'model',
   candidates: 'candidates',
@@ -27,6 +37,11 @@ export const BUNDLE_FILES = {
   reportMarkdown: 'report.md',
   reportHtml: 'report.html',
 } as const;
+
+/** The content of manifest.sha256 for the bytes of a manifest.json. */
+export function manifestHashLine(manifestBytes: Uint8Array): string {
+  return `${sha256(manifestBytes)}  ${BUNDLE_FILES.manifest}\n`;
+}
 
 /** The symlink under the models directory that names the bundle in service. */
 export const CURRENT_LINK = 'current';
@@ -36,7 +51,8 @@ export const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export interface BundleManifest {
   format: typeof BUNDLE_FORMAT;
-  formatVersion: typeof BUNDLE_FORMAT_VERSION;
+  /** 1 (older bundles) or BUNDLE_FORMAT_VERSION. */
+  formatVersion: 1 | typeof BUNDLE_FORMAT_VERSION;
   /** The directory name under models/, e.g. "20250101-120000-3fa9c1". */
   version: string;
   /** ISO 8601, UTC. */
@@ -103,10 +119,10 @@ export function parseManifest(json: unknown): { manifest?: BundleManifest; probl
   if (json.format !== BUNDLE_FORMAT) {
     return { problems: [`manifest.json: format is ${JSON.stringify(json.format)}, expected "${BUNDLE_FORMAT}"`] };
   }
-  if (json.formatVersion !== BUNDLE_FORMAT_VERSION) {
+  if (!READABLE_BUNDLE_VERSIONS.includes(json.formatVersion as number)) {
     return {
       problems: [
-        `manifest.json: formatVersion ${JSON.stringify(json.formatVersion)} is not supported (this build reads ${BUNDLE_FORMAT_VERSION})`,
+        `manifest.json: formatVersion ${JSON.stringify(json.formatVersion)} is not supported (this build reads ${READABLE_BUNDLE_VERSIONS.join(' and ')})`,
       ],
     };
   }
@@ -173,9 +189,6 @@ export function isSafeRelativePath(file: string): boolean {
   return file.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function isCount(v: unknown): boolean {
   return Number.isInteger(v) && (v as number) >= 0;

@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { tempName, writeDirAtomic, type ModelDescription, type ModelKind } from '@purchase/models';
+import { type ModelDescription, type ModelKind } from '@purchase/models';
+import { sha256, tempName, writeDirAtomic } from '@purchase/core';
 import { loadSpec, type DatasetSpec } from '@purchase/preprocessing';
 import { SESSIONS_SPEC } from '../test-fixtures/sessions-bundle';
 import { BundleError } from './bundle-format';
-import { sha256 } from './bundle-files';
 import { publishBundle, switchCurrent, type BundleContent, type BundleModel } from './publish-bundle';
 import { loadBundle, verifyBundle } from './verify-bundle';
 
@@ -99,9 +99,10 @@ describe('publishBundle / loadBundle', () => {
     expect(manifest.files['model/model.json']).toBe(sha256(modelBytes));
     expect(manifest.files['model/model.json']).toBe(manifest.files['candidates/gbdt/model.json']);
     expect(JSON.parse(modelBytes.toString())).toEqual({ kind: 'gbdt', weights: [1, 2, 3] });
+    expect(await readFile(path.join(published.dir, 'manifest.sha256'), 'utf8')).toBe(`${sha256(await readFile(path.join(published.dir, 'manifest.json')))}  manifest.json\n`);
     expect(manifest).toMatchObject({
       format: 'purchase-bundle',
-      formatVersion: 1,
+      formatVersion: 2,
       version: 'v1',
       createdAt: '2025-03-01T10:20:30.456Z',
       seed: 42,
@@ -220,10 +221,29 @@ describe('verifyBundle', () => {
   it('refuses another format or format version before reading further', async () => {
     const manifestFile = path.join(dir, 'manifest.json');
     const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
-    await writeFile(manifestFile, JSON.stringify({ ...manifest, formatVersion: 2 }));
-    await expectInvalid(dir, ['manifest.json: formatVersion 2 is not supported (this build reads 1)']);
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, formatVersion: 3 }));
+    await expectInvalid(dir, ['manifest.json: formatVersion 3 is not supported (this build reads 1 and 2)']);
     await writeFile(manifestFile, JSON.stringify({ ...manifest, format: 'keras' }));
     await expectInvalid(dir, ['manifest.json: format is "keras", expected "purchase-bundle"']);
+  });
+
+  it('refuses a manifest edited after publishing (the served threshold cannot change undetected)', async () => {
+    const manifestFile = path.join(dir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, model: { ...manifest.model, threshold: 0.01 } }, null, 2) + '\n');
+    await expectInvalid(dir, [
+      'manifest.json does not match its SHA-256 in manifest.sha256: it was changed after the bundle was published (an edited threshold or model is refused; publish a new bundle instead)',
+    ]);
+    await unlink(path.join(dir, 'manifest.sha256'));
+    await expectInvalid(dir, ['manifest.sha256 is missing: a format version 2 bundle carries the SHA-256 of its manifest']);
+  });
+
+  it('still reads a bundle of format version 1, which has no manifest.sha256', async () => {
+    const manifestFile = path.join(dir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, formatVersion: 1 }, null, 2) + '\n');
+    await unlink(path.join(dir, 'manifest.sha256'));
+    await expect(verifyBundle(dir)).resolves.toMatchObject({ formatVersion: 1, version: manifest.version });
   });
 
   it('lists every malformed manifest field at once', async () => {

@@ -1,8 +1,7 @@
 import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { removeStaleTemps, tempPrefix, writeFileAtomic, writeViaTemp } from '@purchase/models';
+import { removeStaleTemps, sha256, tempPrefix, writeFileAtomic, writeViaTemp } from '@purchase/core';
 import { BUNDLE_FILES, BundleError, CURRENT_LINK, SAFE_NAME } from './bundle-format';
-import { sha256 } from './bundle-files';
 import { pointCurrentAt, PUBLISH_TEMP, switchCurrent, type PublishedBundle } from './publish-bundle';
 import { loadBundle } from './verify-bundle';
 
@@ -61,6 +60,9 @@ export async function importBundle(sourceDir: string, modelsDir: string): Promis
       await writeFileAtomic(path.join(tmp, ...parts), await readFile(path.join(source.dir, ...parts)));
     }
     await writeFileAtomic(path.join(tmp, BUNDLE_FILES.manifest), manifestBytes);
+    if (manifest.formatVersion >= 2) {
+      await writeFileAtomic(path.join(tmp, BUNDLE_FILES.manifestHash), await readFile(path.join(source.dir, BUNDLE_FILES.manifestHash)));
+    }
     await loadBundle(tmp);
   };
   await writeViaTemp(path.join(modelsDir, PUBLISH_TEMP + version), copy, (tmp) => rename(tmp, finalDir));

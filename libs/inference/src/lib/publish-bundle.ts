@@ -1,27 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { cp, lstat, mkdir, open, readFile, rename, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  removeStaleTemps,
-  tempPrefix,
-  writeFileAtomic,
-  writeJsonAtomic,
-  writeViaTemp,
-  type ModelDescription,
-  type ModelKind,
-  type RemovedTemp,
-} from '@purchase/models';
+import { type ModelDescription, type ModelKind } from '@purchase/models';
+import { type RemovedTemp, removeStaleTemps, sha256, tempPrefix, writeFileAtomic, writeJsonAtomic, writeViaTemp } from '@purchase/core';
 import type { DatasetSpec } from '@purchase/preprocessing';
 import {
   BUNDLE_FILES,
   BUNDLE_FORMAT,
   BUNDLE_FORMAT_VERSION,
   CURRENT_LINK,
+  manifestHashLine,
   SAFE_NAME,
   type BundleManifest,
   type PackageVersions,
 } from './bundle-format';
-import { listBundleTree, sha256 } from './bundle-files';
+import { listBundleTree } from './bundle-files';
 import { packageVersions } from './package-versions';
 import { loadBundle } from './verify-bundle';
 
@@ -123,6 +116,7 @@ export async function publishBundle(modelsDir: string, content: BundleContent): 
       files: await hashTree(tmp),
     };
     await writeJsonAtomic(path.join(tmp, BUNDLE_FILES.manifest), manifest);
+    await writeFileAtomic(path.join(tmp, BUNDLE_FILES.manifestHash), manifestHashLine(await readFile(path.join(tmp, BUNDLE_FILES.manifest))));
     await loadBundle(tmp);
     return manifest;
   };

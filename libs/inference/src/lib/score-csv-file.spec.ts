@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { tempName } from '@purchase/models';
+import { tempName } from '@purchase/core';
 import { publishSessionsBundle, SESSIONS_CSV, type SessionsBundle } from '../test-fixtures/sessions-bundle';
 import { PurchasePredictor } from './purchase-predictor';
 import { scoreCsvFile, type ScoreProgress } from './score-csv-file';

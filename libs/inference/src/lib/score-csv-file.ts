@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { removeStaleTemps, tempPrefix, writeViaTemp, type RemovedTemp } from '@purchase/models';
+import { removeStaleTemps, tempPrefix, writeViaTemp, type RemovedTemp } from '@purchase/core';
 import { CsvSyntaxError, RowCoercer, splitCsvLine, type FieldError, type RawRecord } from '@purchase/preprocessing';
 import type { PurchasePredictor } from './purchase-predictor';
 import { readLineBatches } from './read-line-batches';

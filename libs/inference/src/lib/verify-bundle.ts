@@ -1,7 +1,8 @@
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { BUNDLE_FILES, BundleError, parseManifest, type BundleManifest } from './bundle-format';
-import { listBundleTree, sha256 } from './bundle-files';
+import { BUNDLE_FILES, BundleError, manifestHashLine, parseManifest, type BundleManifest } from './bundle-format';
+import { listBundleTree } from './bundle-files';
+import { sha256 } from '@purchase/core';
 
 /** A bundle whose manifest, hashes and file list all check out. */
 export interface VerifiedBundle {
@@ -15,8 +16,9 @@ export interface VerifiedBundle {
 }
 
 /**
- * Reads and checks the bundle at `dir`: format and format version, every SHA-256 listed in the
- * manifest, no listed file missing and no unlisted file present. Throws a BundleError naming every
+ * Reads and checks the bundle at `dir`: format and format version, the manifest against its own
+ * SHA-256 in manifest.sha256 (format version 2: an edited threshold is refused), every SHA-256
+ * listed in the manifest, no listed file missing and no unlisted file present. Throws a BundleError naming every
  * problem found, each with the file concerned.
  */
 export async function loadBundle(dir: string): Promise<VerifiedBundle> {
@@ -29,13 +31,26 @@ export async function loadBundle(dir: string): Promise<VerifiedBundle> {
   }
 
   let manifestJson: unknown;
+  let manifestBytes: Buffer;
   try {
-    manifestJson = JSON.parse(await readFile(path.join(real, BUNDLE_FILES.manifest), 'utf8'));
+    manifestBytes = await readFile(path.join(real, BUNDLE_FILES.manifest));
+    manifestJson = JSON.parse(manifestBytes.toString('utf8'));
   } catch (err) {
     throw new BundleError(dir, [ioProblem(err, BUNDLE_FILES.manifest)]);
   }
   const { manifest, problems } = parseManifest(manifestJson);
   if (!manifest) throw new BundleError(dir, problems);
+  if (manifest.formatVersion >= 2) {
+    const recorded = await readFile(path.join(real, BUNDLE_FILES.manifestHash), 'utf8').catch(() => undefined);
+    if (recorded === undefined) {
+      throw new BundleError(dir, [`${BUNDLE_FILES.manifestHash} is missing: a format version 2 bundle carries the SHA-256 of its manifest`]);
+    }
+    if (recorded !== manifestHashLine(manifestBytes)) {
+      throw new BundleError(dir, [
+        `${BUNDLE_FILES.manifest} does not match its SHA-256 in ${BUNDLE_FILES.manifestHash}: it was changed after the bundle was published (an edited threshold or model is refused; publish a new bundle instead)`,
+      ]);
+    }
+  }
 
   const tree = await listBundleTree(real);
   const present = new Set(tree.files);
@@ -50,7 +65,8 @@ export async function loadBundle(dir: string): Promise<VerifiedBundle> {
     else if (file === BUNDLE_FILES.pipeline) pipelineBytes = bytes;
   }
   for (const file of tree.files) {
-    if (file !== BUNDLE_FILES.manifest && !(file in manifest.files)) problems.push(`${file} is not listed in manifest.json`);
+    const own = file === BUNDLE_FILES.manifest || (file === BUNDLE_FILES.manifestHash && manifest.formatVersion >= 2);
+    if (!own && !(file in manifest.files)) problems.push(`${file} is not listed in manifest.json`);
   }
   for (const file of tree.others) problems.push(`${file} is not a regular file`);
   if (problems.length > 0 || !pipelineBytes) throw new BundleError(dir, problems);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { FeaturePipeline } from '@purchase/features';
 import { GradientBoostedTrees, LogisticRegression } from '@purchase/models';
 import { loadSpec, RowCoercer, splitCsvLine, type DatasetSpec, type RawRecord } from '@purchase/preprocessing';
-import { sha256 } from '../lib/bundle-files';
+import { sha256 } from '@purchase/core';
 import { publishBundle, type PublishedBundle } from '../lib/publish-bundle';
 
 const ROOT = path.resolve(__dirname, '../../../..');

@@ -4,12 +4,9 @@
  * row-major Float32Array matrix and 0/1 labels.
  */
 
-/** A dense row-major matrix: element (r, c) is data[r * cols + c]. NaN marks a missing value. */
-export interface Matrix {
-  readonly data: Float32Array;
-  readonly rows: number;
-  readonly cols: number;
-}
+import type { Matrix } from '@purchase/core';
+
+export type { Matrix };
 
 export type ModelKind = 'logistic_regression' | 'mlp' | 'gbdt' | 'random_forest';
 

@@ -1,5 +1,5 @@
 import type { Matrix } from '../lib/model';
-import { SeededRandom } from '../lib/seeded-random';
+import { SeededRandom } from '@purchase/core';
 
 /**
  * Test data with the two non-linear effects of the project's session generator, as plain numbers

@@ -1,5 +1,5 @@
 import type { Matrix } from '../lib/model';
-import { SeededRandom } from '../lib/seeded-random';
+import { SeededRandom } from '@purchase/core';
 
 /**
  * Seeded labelled data for the trees' specs: three features, uniform in [-1, 1], label drawn from

@@ -1,6 +1,7 @@
 import { UNKNOWN_CATEGORY, type ColumnSpec, type DatasetSpec } from './dataset-spec';
 import { missingTextTest } from './missing-text';
 import type { FieldError, RawValue } from './raw-record';
+import { describeValue } from '@purchase/core';
 
 /** What to do with a category value the spec does not list: an error (training) or keep it (serving, where it encodes as Unknown). */
 export type UnknownCategoryPolicy = 'reject' | 'unknown';
@@ -8,8 +9,6 @@ export type UnknownCategoryPolicy = 'reject' | 'unknown';
 // Plain decimal or scientific notation, nothing else: Number() alone would also accept '', ' 1 ', '0x10' and 'Infinity'.
 const NUMBER_TEXT = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
-// JSON spelling for messages, except for what JSON cannot spell (NaN, Infinity would show as null).
-const show = (v: unknown): string => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? String(v)));
 
 /**
  * The checks of one input column, compiled once from the spec: parses a CSV cell's text into a typed
@@ -40,7 +39,7 @@ export class ColumnChecker {
     switch (c.type) {
       case 'number':
       case 'integer': {
-        if (!NUMBER_TEXT.test(cell)) return this.error('type', `expected ${c.type === 'integer' ? 'an integer' : 'a number'}, got ${show(cell)}`);
+        if (!NUMBER_TEXT.test(cell)) return this.error('type', `expected ${c.type === 'integer' ? 'an integer' : 'a number'}, got ${describeValue(cell)}`);
         return this.checkNumber(Number(cell), cell);
       }
       case 'category':
@@ -49,7 +48,7 @@ export class ColumnChecker {
         const lower = cell.toLowerCase();
         if (lower === 'true' || cell === '1') return true;
         if (lower === 'false' || cell === '0') return false;
-        return this.error('type', `expected true/false or 1/0, got ${show(cell)}`);
+        return this.error('type', `expected true/false or 1/0, got ${describeValue(cell)}`);
       }
     }
   }
@@ -61,13 +60,13 @@ export class ColumnChecker {
     switch (c.type) {
       case 'number':
       case 'integer':
-        if (typeof value !== 'number') return this.error('type', `expected ${c.type === 'integer' ? 'an integer' : 'a number'}, got ${show(value)}`);
+        if (typeof value !== 'number') return this.error('type', `expected ${c.type === 'integer' ? 'an integer' : 'a number'}, got ${describeValue(value)}`);
         return this.checkNumber(value, value);
       case 'category':
-        if (typeof value !== 'string') return this.error('type', `expected a category (a string), got ${show(value)}`);
+        if (typeof value !== 'string') return this.error('type', `expected a category (a string), got ${describeValue(value)}`);
         return this.checkCategory(value);
       case 'boolean':
-        return typeof value === 'boolean' ? value : this.error('type', `expected true or false, got ${show(value)}`);
+        return typeof value === 'boolean' ? value : this.error('type', `expected true or false, got ${describeValue(value)}`);
     }
   }
 
@@ -79,8 +78,8 @@ export class ColumnChecker {
   private checkNumber(n: number, original: string | number): number | FieldError {
     const c = this.column;
     if (c.type !== 'number' && c.type !== 'integer') throw new Error('unreachable');
-    if (!Number.isFinite(n)) return this.error('type', `expected a finite number, got ${show(original)}`);
-    if (c.type === 'integer' && !Number.isInteger(n)) return this.error('integer', `expected an integer, got ${show(original)}`);
+    if (!Number.isFinite(n)) return this.error('type', `expected a finite number, got ${describeValue(original)}`);
+    if (c.type === 'integer' && !Number.isInteger(n)) return this.error('integer', `expected an integer, got ${describeValue(original)}`);
     if (c.min !== undefined && n < c.min) return this.error('range', `${n} is below the minimum ${c.min}`);
     if (c.max !== undefined && n > c.max) return this.error('range', `${n} is above the maximum ${c.max}`);
     return n;
@@ -88,7 +87,7 @@ export class ColumnChecker {
 
   private checkCategory(value: string): string | FieldError {
     if (this.allowed.has(value) || this.keepUnknown) return value;
-    return this.error('category', `${show(value)} is not one of ${[...this.allowed].map(show).join(', ')}`);
+    return this.error('category', `${describeValue(value)} is not one of ${[...this.allowed].map(describeValue).join(', ')}`);
   }
 
   private error(rule: FieldError['rule'], message: string): FieldError {

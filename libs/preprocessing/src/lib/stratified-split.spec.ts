@@ -35,9 +35,10 @@ describe('stratifiedSplit', () => {
     const labels = bundledLabels();
     const a = stratifiedSplit(labels, { seed: 42 });
     expect(stratifiedSplit(labels, { seed: 42 })).toEqual(a);
-    // Pinned: the first rows of each held-out part for seed 42 (catches any change of the shuffle).
-    expect([...a.test.slice(0, 10)]).toEqual([7, 8, 32, 40, 48, 51, 53, 59, 90, 97]);
-    expect([...a.validation.slice(0, 10)]).toEqual([1, 2, 9, 15, 21, 22, 31, 33, 35, 36]);
+    // Pinned: the first rows of each held-out part for seed 42 (catches any change of the shuffle;
+    // SeededRandom's stream itself is pinned against a transcription of the reference C code).
+    expect([...a.test.slice(0, 10)]).toEqual([31, 35, 37, 41, 62, 66, 67, 75, 78, 80]);
+    expect([...a.validation.slice(0, 10)]).toEqual([3, 21, 28, 47, 48, 56, 63, 70, 71, 72]);
     expect(stratifiedSplit(labels, { seed: 7 }).test).not.toEqual(a.test);
   });
 

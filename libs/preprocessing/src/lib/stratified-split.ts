@@ -1,4 +1,4 @@
-import { mulberry32 } from './seeded-random';
+import { SeededRandom } from '@purchase/core';
 
 export interface SplitOptions {
   /** Default 42. */
@@ -35,7 +35,7 @@ function checkFractions(f: readonly number[]): void {
 
 /**
  * Stratified train / validation / test split of row indices, reproducible from the seed. Each class's
- * indices are shuffled (Fisher-Yates, one mulberry32 stream seeded once, class 0 first) and cut by
+ * indices are shuffled (SeededRandom.shuffleInPlace, one stream seeded once, class 0 first) and cut by
  * `splitCounts`; each part is returned sorted ascending.
  */
 export function stratifiedSplit(labels: Uint8Array, options: SplitOptions = {}): Split {
@@ -49,15 +49,10 @@ export function stratifiedSplit(labels: Uint8Array, options: SplitOptions = {}):
     if (y !== 0 && y !== 1) throw new Error(`labels[${i}] is ${y}; labels must be 0 or 1`);
     byClass[y].push(i);
   }
-  const random = mulberry32(seed);
+  const random = new SeededRandom(seed);
   const parts: [number[], number[], number[]] = [[], [], []];
   for (const indices of byClass) {
-    for (let i = indices.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      const t = indices[i];
-      indices[i] = indices[j];
-      indices[j] = t;
-    }
+    random.shuffleInPlace(indices);
     const [, validation, test] = splitCounts(indices.length, fractions);
     // Loops, not push(...slice): a million-row class would overflow the argument limit.
     for (let k = 0; k < indices.length; k++) {

@@ -2,7 +2,7 @@ import type { Matrix } from '../model';
 import { DenseNet } from './dense-net';
 import { LogisticRegression } from './logistic-regression';
 import { nonLinearSessions } from '../../test-fixtures/nonlinear-sessions';
-import { rocAuc } from '../../test-fixtures/roc-auc';
+import { rocAuc } from '@purchase/core';
 
 // Small, fast settings: a few hundred Adam steps in total per fit. Two spec files share two cores.
 jest.setTimeout(30_000);

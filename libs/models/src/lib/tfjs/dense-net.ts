@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { FitOptions, Matrix } from '../model';
 import { initBackend } from './backend';
 import { assertTrainingData } from './input-checks';
-import { SeededRandom } from '../seeded-random';
+import { SeededRandom } from '@purchase/core';
 import { TfjsClassifier, type FittedNetwork } from './tfjs-classifier';
 
 /** 'balanced' weighs each class by n / (2 * count), as scikit-learn's class_weight='balanced'. */
@@ -93,7 +93,8 @@ export class DenseNet extends TfjsClassifier {
     let stoppedEarly = false;
     try {
       for (let epoch = 1; epoch <= p.epochs; epoch++) {
-        shuffleInPlace(order, rng);
+        // Seeded: tfjs's own shuffle draws from Math.random.
+        rng.shuffleInPlace(order);
         let lossSum: tf.Tensor = tf.scalar(0);
         for (let start = 0; start < X.rows; start += p.batchSize) {
           const batch = order.subarray(start, Math.min(X.rows, start + p.batchSize));
@@ -150,15 +151,6 @@ export class DenseNet extends TfjsClassifier {
   }
 }
 
-/** Fisher-Yates, seeded: tfjs's own shuffle draws from Math.random. */
-function shuffleInPlace(values: Int32Array, rng: SeededRandom): void {
-  for (let i = values.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const v = values[i];
-    values[i] = values[j];
-    values[j] = v;
-  }
-}
 
 function checkParams(p: Required<DenseNetParams>): void {
   const positiveInteger = (name: string, v: number) => {

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeDirAtomic } from '../atomic-write';
+import { sha256, writeDirAtomic } from '@purchase/core';
 import type { ModelDescription } from '../model';
 
 /**
@@ -199,6 +198,3 @@ async function readExisting(file: string, encoding?: 'utf8'): Promise<Uint8Array
   }
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}

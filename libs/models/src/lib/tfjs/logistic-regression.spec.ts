@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Matrix } from '../model';
 import { LogisticRegression } from './logistic-regression';
-import { rocAuc } from '../../test-fixtures/roc-auc';
+import { rocAuc } from '@purchase/core';
 
 /** Made by tools/fixtures/make-sklearn-logreg.py with Debian's python3-sklearn. */
 interface SklearnFixture {

@@ -4,7 +4,7 @@ import { PaddedTrees, treeDepth } from './padded-trees';
 import { addTreeOnBins } from './tree-on-bins';
 import { GradientBoostedTrees } from './gradient-boosted-trees';
 import { binColumns, missingBin } from './quantile-bins';
-import { SeededRandom } from '../seeded-random';
+import { SeededRandom } from '@purchase/core';
 import { syntheticClassification } from '../../test-fixtures/synthetic-classification';
 import { treeFromJson } from './tree-model-format';
 
@@ -28,8 +28,8 @@ describe.each([
     const data = new Float32Array(rows * 3);
     for (let i = 0; i < data.length; i++) {
       const c = cuts[i % 3];
-      const k = random.int(c.length);
-      const pick = random.int(5);
+      const k = random.nextInt(c.length);
+      const pick = random.nextInt(5);
       data[i] = pick === 0 ? NaN : pick === 1 ? random.next() * 2 - 1 : pick === 2 ? c[k] : nextFloat32(c[k], pick === 3 ? -1 : 1);
     }
     const probe: Matrix = { data, rows, cols: 3 };

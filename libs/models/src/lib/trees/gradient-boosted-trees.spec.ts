@@ -5,7 +5,7 @@ import type { FitProgress, Matrix } from '../model';
 import { GradientBoostedTrees } from './gradient-boosted-trees';
 import { loadTreeModel } from './load-tree-model';
 import { meanLogLoss } from './logistic-loss';
-import { rocAuc } from './roc-auc';
+import { rocAuc } from '@purchase/core';
 import { syntheticClassification } from '../../test-fixtures/synthetic-classification';
 import type { TreeJson } from './tree-model-format';
 
@@ -13,7 +13,7 @@ function matrix(rows: number[][]): Matrix {
   return { data: Float32Array.from(rows.flat()), rows: rows.length, cols: rows[0].length };
 }
 
-const auc = (p: Float32Array, y: Uint8Array) => rocAuc(Float64Array.from(p), y);
+const auc = (p: Float32Array, y: Uint8Array) => rocAuc(y, p);
 const leafCount = (t: TreeJson) => t.feature.filter((f) => f === -1).length;
 function depth(t: TreeJson, node = 0): number {
   return t.feature[node] === -1 ? 0 : 1 + Math.max(depth(t, t.left[node]), depth(t, t.right[node]));
@@ -237,7 +237,7 @@ describe('GradientBoostedTrees persistence', () => {
     expect(loaded.describe()).toEqual(model.describe());
     expect(loaded.describe().featureNames).toEqual(['a', 'b', 'c']);
     const doc = JSON.parse(await readFile(path.join(dir, 'm', 'trees.json'), 'utf8'));
-    expect([doc.format, doc.version, doc.kind, doc.inputWidth]).toEqual(['purchase-tree-ensemble', 1, 'gbdt', 3]);
+    expect([doc.format, doc.formatVersion, doc.kind, doc.inputWidth]).toEqual(['purchase-tree-ensemble', 1, 'gbdt', 3]);
   });
 });
 

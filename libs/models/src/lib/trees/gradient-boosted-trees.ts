@@ -4,7 +4,7 @@ import { addTreeOnBins, assignLeavesOnBins } from './tree-on-bins';
 import { checkFitInputs } from './input-checks';
 import { logit, meanLogLoss, startGradients, stepGradients } from './logistic-loss';
 import { binColumns, fitBinCuts, MAX_BINS, missingBin } from './quantile-bins';
-import { SeededRandom } from '../seeded-random';
+import { SeededRandom } from '@purchase/core';
 import { TreeEnsemble } from './tree-ensemble';
 import { TreeGrower, type GrowPolicy } from './tree-grower';
 import { TreeModel } from './tree-model';

@@ -1,14 +1,14 @@
 import type { Matrix } from '../model';
 import { HistogramBuilder, HistogramLayout } from './histogram';
 import { binColumns, fitBinCuts } from './quantile-bins';
-import { SeededRandom } from '../seeded-random';
+import { SeededRandom } from '@purchase/core';
 
 /** Columns with `distinct[f]` distinct values each (so some features are grouped, some not), 10% missing. */
 function randomMatrix(rows: number, distinct: number[], seed: number): Matrix {
   const random = new SeededRandom(seed);
   const cols = distinct.length;
   const data = new Float32Array(rows * cols);
-  for (let i = 0; i < data.length; i++) data[i] = random.next() < 0.1 ? NaN : random.int(distinct[i % cols]);
+  for (let i = 0; i < data.length; i++) data[i] = random.next() < 0.1 ? NaN : random.nextInt(distinct[i % cols]);
   return { data, rows, cols };
 }
 

@@ -38,8 +38,18 @@ describe('loadTreeModel on a damaged or foreign artifact', () => {
     await expect(loadTreeModel(dir)).resolves.toBeInstanceOf(GradientBoostedTrees);
   });
 
+  it('loads a document of an older build, which spelled formatVersion "version"', async () => {
+    await expect(
+      loadDamaged((d) => {
+        const legacy = d as Record<string, unknown>;
+        legacy.version = legacy.formatVersion;
+        delete legacy.formatVersion;
+      }),
+    ).resolves.toBeInstanceOf(GradientBoostedTrees);
+  });
+
   it.each<[string, (doc: TreeModelDocument & Record<string, unknown>) => void, string | RegExp]>([
-    ['another format version', (d) => ((d as Record<string, unknown>).version = 2), 'format version 2 is not supported (this build reads version 1)'],
+    ['another format version', (d) => ((d as Record<string, unknown>).formatVersion = 2), 'formatVersion 2 is not supported (this build reads version 1)'],
     ['another format', (d) => ((d as Record<string, unknown>).format = 'tfjs-layers-model'), 'format is "tfjs-layers-model", expected "purchase-tree-ensemble"'],
     ['an unknown kind', (d) => ((d as Record<string, unknown>).kind = 'mlp'), 'kind "mlp" is not a tree model (expected "gbdt" or "random_forest")'],
     ['fewer bin cut lists than features', (d) => d.binCuts.pop(), 'binCuts has 2 features, inputWidth is 3'],

@@ -1,5 +1,5 @@
 import type { Matrix } from '../model';
-import { SeededRandom } from '../seeded-random';
+import { SeededRandom } from '@purchase/core';
 
 /**
  * Histogram binning. Each feature's training values are cut at quantiles into at most `maxBins`

@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { Matrix } from '../model';
 import { loadTreeModel } from './load-tree-model';
 import { RandomForest } from './random-forest';
-import { rocAuc } from './roc-auc';
+import { rocAuc } from '@purchase/core';
 import { syntheticClassification } from '../../test-fixtures/synthetic-classification';
 
-const auc = (p: Float32Array, y: Uint8Array) => rocAuc(Float64Array.from(p), y);
+const auc = (p: Float32Array, y: Uint8Array) => rocAuc(y, p);
 
 describe('RandomForest', () => {
   it('grows a least-squares tree whose leaves hold the share of positives (checked by hand)', async () => {

@@ -3,8 +3,7 @@ import { checkChoice, checkNumber, withDefaults } from './check-hyperparameters'
 import { addTreeOnBins } from './tree-on-bins';
 import { checkFitInputs } from './input-checks';
 import { binColumns, fitBinCuts, MAX_BINS, missingBin } from './quantile-bins';
-import { rocAuc } from './roc-auc';
-import { SeededRandom } from '../seeded-random';
+import { countPositives, LOG_LOSS_EPS, rocAuc, SeededRandom } from '@purchase/core';
 import { TreeEnsemble } from './tree-ensemble';
 import { TreeGrower } from './tree-grower';
 import { TreeModel } from './tree-model';
@@ -137,7 +136,7 @@ export class RandomForest extends TreeModel<RandomForestHyperparameters, RandomF
       let nOut = 0;
       if (h.bootstrap) {
         draws.fill(0);
-        for (let i = 0; i < n; i++) draws[random.int(n)]++;
+        for (let i = 0; i < n; i++) draws[random.nextInt(n)]++;
       } else {
         draws.fill(1);
       }
@@ -204,12 +203,14 @@ function outOfBagScore(sum: Float64Array, trees: Uint32Array, y: Uint8Array): Ou
     labels[i++] = y[r];
     if (p > 0.5 === (y[r] === 1)) correct++;
   }
-  return { auc: rocAuc(scores, labels), accuracy: rows > 0 ? correct / rows : NaN, rows };
+  const positives = countPositives(labels);
+  const bothClasses = positives > 0 && positives < labels.length;
+  return { auc: bothClasses ? rocAuc(labels, scores) : NaN, accuracy: rows > 0 ? correct / rows : NaN, rows };
 }
 
-/** Log-loss of the forest's mean probability, clipped away from 0 and 1 where it is undefined. */
+/** Log-loss of the forest's mean probability, clipped as logLoss clips (LOG_LOSS_EPS). */
 function meanLogLossOfMeans(sum: Float64Array, trees: number, y: Uint8Array): number {
-  const eps = 1e-15;
+  const eps = LOG_LOSS_EPS;
   let loss = 0;
   for (let r = 0; r < sum.length; r++) {
     const p = Math.min(1 - eps, Math.max(eps, sum[r] / trees));

@@ -2,7 +2,7 @@ import { HistogramBuilder, HistogramLayout, HistogramPool, subtractHistogram } f
 import { missingBin } from './quantile-bins';
 import { NodeQueue } from './node-queue';
 import { partitionRows } from './row-partition';
-import type { SeededRandom } from '../seeded-random';
+import type { SeededRandom } from '@purchase/core';
 import { findBestSplit, SplitCandidate, type SplitParams } from './split-finder';
 import { TreeNodesBuilder, type TreeNodes } from './tree-nodes';
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeDirAtomic } from '../atomic-write';
+import { writeDirAtomic } from '@purchase/core';
 import { TREE_MODEL_FILE, validateTreeModelDocument, type TreeModelDocument } from './tree-model-format';
 
 /** Writes the model directory: `dir/trees.json`, the directory replaced as a whole. */

@@ -1,5 +1,6 @@
 import { MAX_BINS } from './quantile-bins';
 import type { TreeNodes } from './tree-nodes';
+import { isObject } from '@purchase/core';
 
 /**
  * The on-disk shape of a tree model (boosted or forest): one JSON document, `trees.json`, in the
@@ -7,7 +8,7 @@ import type { TreeNodes } from './tree-nodes';
  */
 export const TREE_MODEL_FILE = 'trees.json';
 export const TREE_MODEL_FORMAT = 'purchase-tree-ensemble';
-export const TREE_MODEL_VERSION = 1;
+export const TREE_MODEL_FORMAT_VERSION = 1;
 
 export type TreeModelKind = 'gbdt' | 'random_forest';
 
@@ -25,7 +26,7 @@ export interface TreeJson {
 
 export interface TreeModelDocument {
   format: typeof TREE_MODEL_FORMAT;
-  version: typeof TREE_MODEL_VERSION;
+  formatVersion: typeof TREE_MODEL_FORMAT_VERSION;
   /** gbdt: probability = sigmoid(baseScore + sum of leaf values); random_forest: mean of leaf values. */
   kind: TreeModelKind;
   hyperparameters: Record<string, unknown>;
@@ -73,8 +74,10 @@ export function treeFromJson(tree: TreeJson): TreeNodes {
 export function validateTreeModelDocument(doc: unknown): TreeModelDocument {
   if (!isObject(doc)) throw new Error('not a tree model (expected a JSON object)');
   if (doc.format !== TREE_MODEL_FORMAT) throw new Error(`format is ${JSON.stringify(doc.format)}, expected "${TREE_MODEL_FORMAT}"`);
-  if (doc.version !== TREE_MODEL_VERSION) {
-    throw new Error(`format version ${JSON.stringify(doc.version)} is not supported (this build reads version ${TREE_MODEL_VERSION})`);
+  // Documents written before the spelling was unified call it `version`; bundles on disk still have them.
+  const formatVersion = 'formatVersion' in doc ? doc.formatVersion : doc.version;
+  if (formatVersion !== TREE_MODEL_FORMAT_VERSION) {
+    throw new Error(`formatVersion ${JSON.stringify(formatVersion)} is not supported (this build reads version ${TREE_MODEL_FORMAT_VERSION})`);
   }
   if (doc.kind !== 'gbdt' && doc.kind !== 'random_forest') {
     throw new Error(`kind ${JSON.stringify(doc.kind)} is not a tree model (expected "gbdt" or "random_forest")`);
@@ -142,8 +145,4 @@ function validateTree(tree: unknown, t: number, cuts: number[][]): void {
   for (let n = 1; n < size; n++) {
     if (parents[n] === -1) throw new Error(`tree ${t} node ${n} is not reachable from the root`);
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,7 +1,7 @@
 import type { BinaryClassifier, FitOptions, Matrix, ModelDescription } from '../model';
 import type { FeatureImportance, TreeEnsemble } from './tree-ensemble';
 import { writeTreeModel } from './tree-model-file';
-import { TREE_MODEL_FORMAT, TREE_MODEL_VERSION, type TreeModelDocument, type TreeModelKind } from './tree-model-format';
+import { TREE_MODEL_FORMAT, TREE_MODEL_FORMAT_VERSION, type TreeModelDocument, type TreeModelKind } from './tree-model-format';
 
 /**
  * What the boosted trees and the forest share once fitted: prediction, importance, description and
@@ -51,7 +51,7 @@ export abstract class TreeModel<Hyperparameters extends object, Training extends
   toJSON(): TreeModelDocument {
     return {
       format: TREE_MODEL_FORMAT,
-      version: TREE_MODEL_VERSION,
+      formatVersion: TREE_MODEL_FORMAT_VERSION,
       ...this.fitted().toDocumentFields(),
       hyperparameters: { ...this.hyperparameters },
       featureNames: this.featureNames,

@@ -1,8 +1,9 @@
 /**
  * xoshiro128** (Blackman & Vigna): a small, fast 32-bit generator, its state filled by splitmix32
  * so nearby seeds give unrelated streams. Only 32-bit integer arithmetic, so a seed gives the same
- * stream on every platform. The one source of seeded randomness of the models (row subsampling,
- * bootstrap, feature subsets, shuffling) and of evaluation (bootstrap intervals, permutation importance).
+ * stream on every platform. The one seeded generator of the workspace: the models (row subsampling,
+ * bootstrap, feature subsets, shuffling), evaluation (bootstrap intervals, permutation importance)
+ * and the benchmarks draw from it. One bounded integer (nextInt, unbiased) and one shuffle.
  */
 export class SeededRandom {
   private s0: number;
@@ -46,11 +47,6 @@ export class SeededRandom {
     return this.nextUint32() / 4294967296;
   }
 
-  /** Uniform integer in [0, n), n <= 2^32. */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-
   /**
    * Uniform integer in [0, n) for 1 <= n <= 2^32: draws at or above the largest multiple of n are
    * redrawn, so there is no modulo bias. The limit is cached for repeated bounds, and the remainder
@@ -87,7 +83,7 @@ export class SeededRandom {
   sampleWithoutReplacement(n: number, k: number, pool: Int32Array, out: Int32Array): number {
     for (let i = 0; i < n; i++) pool[i] = i;
     for (let i = 0; i < k; i++) {
-      const j = i + this.int(n - i);
+      const j = i + this.nextInt(n - i);
       const v = pool[j];
       pool[j] = pool[i];
       pool[i] = v;

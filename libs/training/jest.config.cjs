@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'training',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,12 @@
+// The public door of @purchase/training: one training run as a function (trainAndPublish), the
+// candidates it can train, and what it reports and returns. The training CLI is this plus
+// argument parsing, progress bars and printing.
+export { trainAndPublish } from './lib/train-and-publish';
+export type { TrainingOptions, TrainingResult } from './lib/train-and-publish';
+export type { TrainingEvent } from './lib/training-events';
+export type { TrainingMetrics } from './lib/training-metrics';
+export type { ThresholdRule } from './lib/fit-candidate';
+export { CANDIDATES, CANDIDATE_NAMES, isCandidateName } from './lib/candidates';
+export type { CandidateName } from './lib/candidates';
+export { DEFAULT_COSTS, resolveCosts } from './lib/cost-table';
+export { TooManyRejectedError } from './lib/too-many-rejected-error';

@@ -1,0 +1,207 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { sha256File, tempName } from '@purchase/core';
+import { verifyBundle } from '@purchase/inference';
+import { GradientBoostedTrees } from '@purchase/models';
+import { TooManyRejectedError } from './too-many-rejected-error';
+import { trainAndPublish, type TrainingOptions } from './train-and-publish';
+import type { TrainingEvent } from './training-events';
+
+const root = path.join(__dirname, '../../../..');
+const sessions = path.join(root, 'data/raw/customer_sessions.csv');
+const sessionSpec = path.join(root, 'data/specs/customer-sessions.json');
+
+let work: string;
+const options = (out: string, overrides: Partial<TrainingOptions> = {}): TrainingOptions => ({
+  data: sessions,
+  spec: sessionSpec,
+  out,
+  seed: 42,
+  models: ['lr', 'mlp', 'gbdt', 'rf'],
+  select: 'f1',
+  thresholdRule: 'f1',
+  maxRejected: 0.05,
+  resamples: 200,
+  ...overrides,
+});
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'train-and-publish-'));
+});
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+describe('trainAndPublish on the bundled sessions (seed 42)', () => {
+  const out = () => path.join(work, 'models');
+  const events: TrainingEvent[] = [];
+  let first: Awaited<ReturnType<typeof trainAndPublish>>;
+  let leftover: string;
+
+  beforeAll(async () => {
+    // What a training killed while publishing leaves: a hidden, half-written bundle of a dead process.
+    leftover = tempName(path.join(out(), 'publish-20250101-000000-abcdef'), { pid: spawnSync(process.execPath, ['-e', '']).pid });
+    await mkdir(leftover, { recursive: true });
+    await writeFile(path.join(leftover, 'pipeline.json'), '{"half":');
+    first = await trainAndPublish(options(out(), { onEvent: (e) => events.push(e) }));
+  }, 300_000);
+
+  it('reports the read, the split, then each candidate fitting, in training order', () => {
+    const kinds = events.map((e) => (e.kind === 'fit' || e.kind === 'fitted' ? `${e.kind} ${e.candidate}` : e.kind));
+    const compact = kinds.filter((k, i) => k !== kinds[i - 1]);
+    expect(compact).toEqual(['read', 'split', 'fit lr', 'fitted lr', 'fit mlp', 'fitted mlp', 'fit gbdt', 'fitted gbdt', 'fit rf', 'fitted rf']);
+    const read = events[0] as Extract<TrainingEvent, { kind: 'read' }>;
+    expect(read.read.records).toHaveLength(500);
+    expect(read.imputer).toBeDefined();
+    // 500 rows, stratified 70/15/15; the spec's inputs and engineered columns encode to 16 features.
+    expect(events[1]).toEqual({ kind: 'split', seed: 42, rows: { train: 350, validation: 75, test: 75 }, features: 16 });
+  });
+
+  it('removes what an interrupted run left in the models directory and returns it', () => {
+    expect(first.bundle.removedTemps).toEqual([{ path: leftover, bytes: 8, directory: true }]);
+  });
+
+  it('selects the best validation F1, which ranks and scores better than the always-purchase baseline on test', () => {
+    const f1 = Object.entries(first.metrics.models).map(([name, m]) => [name, m.validation.f1] as const);
+    expect(f1.map(([name]) => name)).toEqual(['lr', 'mlp', 'gbdt', 'rf']);
+    const best = f1.find(([, v]) => v === Math.max(...f1.map(([, x]) => x)))![0];
+    expect(first.selected).toBe(best);
+    expect(first.metrics.selection).toMatchObject({ metric: 'f1', chosenOn: 'validation', selected: best });
+    expect(first.metrics.selection.ranking.map((r) => r.name)[0]).toBe(best);
+    // p = 61/75 on the test split: always predicting purchase scores F1 = 2p / (1 + p), ROC AUC 0.5.
+    const baseline = first.metrics.baseline.test;
+    expect(baseline.f1).toBeCloseTo((2 * 61) / 75 / (1 + 61 / 75), 12);
+    expect(baseline.rocAuc).toBe(0.5);
+    const chosen = first.metrics.models[first.selected];
+    expect(chosen.test.rocAuc).toBeGreaterThan(0.75);
+    expect(chosen.test.logLoss).toBeLessThan(baseline.logLoss);
+    expect(chosen.beatsBaselineOnTest).toMatchObject({ beatsOnRocAuc: true, beatsOnLogLoss: true });
+    for (const m of Object.values(first.metrics.models)) {
+      expect(m.intervals).toMatchObject({ split: 'test', level: 0.95, resamples: 200, seed: 42, threshold: m.threshold });
+      expect(m.intervals!.f1.lower).toBeLessThan(m.intervals!.f1.upper);
+    }
+  });
+
+  it('publishes a bundle that verifies, serves the selected model at its threshold, and points current at it', async () => {
+    expect(first.bundle.dir).toBe(path.join(out(), first.bundle.version));
+    const manifest = await verifyBundle(first.bundle.dir);
+    expect(manifest.version).toBe(first.bundle.version);
+    expect(manifest.version).toMatch(/^\d{8}-\d{6}-[0-9a-f]{6}$/);
+    expect(await readlink(path.join(out(), 'current'))).toBe(first.bundle.version);
+    expect(manifest.seed).toBe(42);
+    expect(manifest.data).toEqual({ file: 'customer_sessions.csv', sha256: await sha256File(sessions), rows: 500 });
+    const chosen = first.metrics.models[first.selected];
+    expect(manifest.model).toMatchObject({ kind: chosen.kind, candidate: first.selected, threshold: chosen.threshold, thresholdRule: 'f1-optimal on validation' });
+    expect(manifest.model.metrics).toEqual({
+      roc_auc: chosen.test.rocAuc,
+      pr_auc: chosen.test.prAuc,
+      f1: chosen.test.f1,
+      accuracy: chosen.test.accuracy,
+      log_loss: chosen.test.logLoss,
+    });
+    const files = Object.keys(manifest.files);
+    expect(files).toEqual(expect.arrayContaining(['pipeline.json', 'metrics.json', 'report.md', 'report.html']));
+    for (const name of ['lr', 'mlp', 'gbdt', 'rf']) expect(files.some((f) => f.startsWith(`candidates/${name}/`))).toBe(true);
+    // model/ is a byte copy of the selected candidate.
+    const served = files.filter((f) => f.startsWith('model/'));
+    expect(served.length).toBeGreaterThan(0);
+    for (const f of served) expect(manifest.files[f]).toBe(manifest.files[`candidates/${first.selected}/${f.slice('model/'.length)}`]);
+    expect(JSON.parse(await readFile(path.join(first.bundle.dir, 'metrics.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(first.metrics)));
+  });
+
+  it('writes reports that show every model, the baseline, the selection and the model card', async () => {
+    const md = await readFile(path.join(first.bundle.dir, 'report.md'), 'utf8');
+    const html = await readFile(path.join(first.bundle.dir, 'report.html'), 'utf8');
+    for (const text of [md, html]) {
+      for (const name of ['lr', 'mlp', 'gbdt', 'rf', 'always purchase']) expect(text).toContain(name);
+      expect(text).toContain('Purchase prediction: ');
+      expect(text).toContain(`Selected model: ${first.selected}`);
+      // publishBundle named the version after the report was written: the report gives the time of the run.
+      expect(text).toContain(`Created ${first.bundle.manifest.createdAt}.`);
+      expect(text).toContain('rows kept of 500');
+      expect(text).toContain('Split 70/15/15 stratified, seed 42.');
+    }
+    expect(html.match(/<svg/g)?.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('publishes under the version it is given, and the report names it', async () => {
+    const models = path.join(work, 'models-named');
+    const named = await trainAndPublish(options(models, { models: ['lr'], resamples: 10, version: 'v-named' }));
+    expect(named.bundle).toMatchObject({ version: 'v-named', dir: path.join(models, 'v-named') });
+    expect(await readFile(path.join(named.bundle.dir, 'report.md'), 'utf8')).toContain(`Created ${named.bundle.manifest.createdAt}, bundle version v-named.`);
+    await expect(trainAndPublish(options(models, { models: ['lr'], resamples: 10, version: 'v-named' }))).rejects.toThrow(
+      `bundle version v-named already exists in ${models}`,
+    );
+  }, 60_000);
+
+  it('leaves current on the previous bundle when a run fails half-way through writing its bundle', async () => {
+    const save = jest.spyOn(GradientBoostedTrees.prototype, 'save').mockRejectedValueOnce(new Error('disk full'));
+    try {
+      await expect(trainAndPublish(options(out(), { models: ['lr', 'gbdt'] }))).rejects.toThrow('disk full');
+    } finally {
+      save.mockRestore();
+    }
+    expect(await readlink(path.join(out(), 'current'))).toBe(first.bundle.version);
+    expect((await readdir(out())).sort()).toEqual(['current', first.bundle.version].sort());
+  }, 60_000);
+});
+
+describe('trainAndPublish refuses unusable input and writes nothing', () => {
+  it('fails on a file that lacks a required column', async () => {
+    const bad = path.join(work, 'no-basket.csv');
+    const text = await readFile(sessions, 'utf8');
+    await writeFile(bad, text.split('\n').map((l) => l.split(',').filter((_, i) => i !== 3).join(',')).join('\n'));
+    const out = path.join(work, 'models-bad');
+    await expect(trainAndPublish(options(out, { data: bad }))).rejects.toThrow(/basket_value/);
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('fails when more rows are rejected than maxRejected allows, with the counts, after reporting the read', async () => {
+    const bad = path.join(work, 'bad-rows.csv');
+    const lines = (await readFile(sessions, 'utf8')).trimEnd().split('\n');
+    for (let i = 1; i <= 30; i++) lines[i] = lines[i].replace(/,(Mobile|Desktop|Tablet|),/, ',Smartwatch,');
+    await writeFile(bad, lines.join('\n') + '\n');
+    const out = path.join(work, 'models-rejected');
+    const events: TrainingEvent[] = [];
+    const refused = trainAndPublish(options(out, { data: bad, onEvent: (e) => events.push(e) }));
+    await expect(refused).rejects.toThrow(new TooManyRejectedError(bad, 30, 500, 0.05));
+    await expect(refused).rejects.toMatchObject({
+      message: `${bad}: 30 of 500 rows rejected, more than the allowed share 0.05; fix the data or raise maxRejected`,
+      file: bad,
+      rejected: 30,
+      total: 500,
+      maxRejected: 0.05,
+    });
+    expect(events.map((e) => e.kind)).toEqual(['read']);
+    expect(events[0]).toMatchObject({ kind: 'read', read: { report: { kept: 470, rejected: 30 } } });
+    expect((events[0] as Extract<TrainingEvent, { kind: 'read' }>).imputer).toBeUndefined();
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it.each([
+    [{ models: [] }, 'models must list some of lr, mlp, gbdt, rf; unknown: ""'],
+    [{ models: ['lr', 'xgb'] }, 'models must list some of lr, mlp, gbdt, rf; unknown: "xgb"'],
+    [{ models: ['lr', 'lr'] }, 'models lists a model twice: lr, lr'],
+    [{ maxRejected: 5 }, 'maxRejected is a share of rows between 0 and 1, got 5'],
+  ])('refuses %j before reading anything: "%s"', async (overrides, message) => {
+    const out = path.join(work, 'models-options');
+    await expect(trainAndPublish(options(out, overrides as Partial<TrainingOptions>))).rejects.toThrow(message);
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('trainAndPublish on the real UCI Online Shoppers data', () => {
+  it('boosted trees reach test ROC AUC >= 0.92 and beat the tfjs logistic regression (seed 42)', async () => {
+    const result = await trainAndPublish(
+      options(path.join(work, 'models-uci'), {
+        data: path.join(root, 'data/external/online_shoppers_intention.csv'),
+        spec: path.join(root, 'data/specs/online-shoppers.json'),
+        models: ['lr', 'gbdt'],
+      }),
+    );
+    const { lr, gbdt } = result.metrics.models;
+    expect(gbdt.test.rocAuc).toBeGreaterThanOrEqual(0.92);
+    expect(gbdt.test.rocAuc).toBeGreaterThan(lr.test.rocAuc);
+    expect(result.metrics.models[result.selected].beatsBaselineOnTest.beatsOnF1).toBe(true);
+  }, 300_000);
+});

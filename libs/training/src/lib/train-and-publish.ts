@@ -1,0 +1,145 @@
+import path from 'node:path';
+import {
+  alwaysPurchaseBaseline,
+  renderHtmlReport,
+  renderMarkdownReport,
+  type CostTable,
+  type SelectionMetric,
+} from '@purchase/evaluation';
+import { sha256File } from '@purchase/core';
+import { publishBundle, type PublishedBundle } from '@purchase/inference';
+import { loadSpec, readDataset } from '@purchase/preprocessing';
+import { candidateReport } from './candidate-report';
+import { CANDIDATE_NAMES, isCandidateName, type CandidateName } from './candidates';
+import { resolveCosts } from './cost-table';
+import { fitCandidate, type ThresholdRule, type TrainedCandidate } from './fit-candidate';
+import { selectOnValidation } from './select-on-validation';
+import { TooManyRejectedError } from './too-many-rejected-error';
+import type { TrainingEvent } from './training-events';
+import { trainingMetrics, type TrainingMetrics } from './training-metrics';
+import { trainingReport } from './training-report';
+import { splitAndTransform } from './training-splits';
+
+export interface TrainingOptions {
+  /** The training CSV. */
+  data: string;
+  /** The dataset spec file (data/specs/README.md). */
+  spec: string;
+  /** The models directory: the bundle goes to <out>/<version>, and <out>/current is switched to it. */
+  out: string;
+  /** The bundle's version; default: publishBundle's (UTC time and a random suffix). The report names it only when given here. */
+  version?: string;
+  /** Seeds the split, model initialisation, sampling, bootstrap and permutation. */
+  seed: number;
+  /** The candidates to train, in this order; at least one, each once. */
+  models: readonly CandidateName[];
+  /** The metric that selects the served model, on validation. */
+  select: SelectionMetric;
+  thresholdRule: ThresholdRule;
+  /** Largest share (0..1) of data rows that may be rejected by validation before the data is refused. */
+  maxRejected: number;
+  /** Overrides of the spec's cost table (see resolveCosts). */
+  costs?: Partial<CostTable>;
+  /** Bootstrap resamples for the confidence intervals. */
+  resamples: number;
+  /** Progress, as it happens (see TrainingEvent). */
+  onEvent?: (event: TrainingEvent) => void;
+}
+
+export interface TrainingResult {
+  bundle: PublishedBundle;
+  selected: CandidateName;
+  /** What the bundle's metrics.json holds. */
+  metrics: TrainingMetrics;
+}
+
+function checkOptions(options: TrainingOptions): void {
+  const unknown = options.models.filter((m) => !isCandidateName(m));
+  if (options.models.length === 0 || unknown.length > 0) {
+    throw new Error(`models must list some of ${CANDIDATE_NAMES.join(', ')}; unknown: "${unknown.join(', ')}"`);
+  }
+  if (new Set(options.models).size !== options.models.length) throw new Error(`models lists a model twice: ${options.models.join(', ')}`);
+  if (!(options.maxRejected >= 0 && options.maxRejected <= 1)) throw new Error(`maxRejected is a share of rows between 0 and 1, got ${options.maxRejected}`);
+}
+
+/**
+ * One training: validate the data, split, fit the pipeline, train every candidate, choose
+ * thresholds on validation, select, evaluate on test, and publish a bundle with its report
+ * (under `version`, else the one publishBundle names). Throws, and writes nothing, when the data or spec is unusable;
+ * a failure while publishing leaves <out>/current as it was.
+ */
+export async function trainAndPublish(options: TrainingOptions): Promise<TrainingResult> {
+  checkOptions(options);
+  const { seed } = options;
+  const onEvent = options.onEvent ?? (() => undefined);
+  const spec = await loadSpec(options.spec);
+  const read = await readDataset(options.data, spec);
+  const total = read.report.dataLines;
+  if (read.records.length === 0) throw new Error(`${options.data}: no usable rows (${read.rejected.length} rejected)`);
+  if (read.rejected.length > options.maxRejected * total) {
+    onEvent({ kind: 'read', read });
+    throw new TooManyRejectedError(options.data, read.rejected.length, total, options.maxRejected);
+  }
+
+  const splits = splitAndTransform(spec, read.records, read.labels, seed);
+  const { pipeline, y } = splits;
+  onEvent({ kind: 'read', read, imputer: pipeline.imputer });
+  onEvent({ kind: 'split', seed, rows: { train: y.train.length, validation: y.validation.length, test: y.test.length }, features: pipeline.width });
+
+  const costs = resolveCosts(spec, options.costs);
+  const trained: TrainedCandidate[] = [];
+  try {
+    for (const name of options.models) {
+      trained.push(await fitCandidate(name, splits, { seed, costs, thresholdRule: options.thresholdRule, onEvent }));
+    }
+    const selection = selectOnValidation(trained, options.select, costs);
+    const selected = trained[selection.index];
+    const baseline = { validation: alwaysPurchaseBaseline(y.validation), test: alwaysPurchaseBaseline(y.test) };
+    const reports = trained.map((t) => candidateReport(t, splits, { seed, resamples: options.resamples }));
+
+    const dataSha256 = await sha256File(options.data);
+    const createdAt = new Date();
+    const dataFile = path.basename(options.data);
+    const report = trainingReport({
+      spec,
+      createdAt,
+      version: options.version,
+      data: { dataFile, dataSha256, keptRows: read.records.length, totalRows: total, specName: spec.name, seed },
+      splits,
+      select: options.select,
+      selected: selected.name,
+      models: reports,
+      baseline,
+      costs,
+    });
+    const metrics = trainingMetrics({ trained, reports, selection, select: options.select, thresholdRule: options.thresholdRule, costs, baseline });
+
+    const bundle = await publishBundle(options.out, {
+      ...(options.version === undefined ? {} : { version: options.version }),
+      createdAt,
+      data: { file: dataFile, sha256: dataSha256, rows: read.records.length },
+      spec,
+      seed,
+      pipeline: pipeline.toJSON(),
+      candidates: Object.fromEntries(trained.map((t) => [t.name, t.model])),
+      selected: {
+        candidate: selected.name,
+        threshold: selected.threshold,
+        thresholdRule: `${options.thresholdRule}-optimal on validation`,
+        metrics: {
+          roc_auc: selected.metrics.test.rocAuc,
+          pr_auc: selected.metrics.test.prAuc,
+          f1: selected.metrics.test.f1,
+          accuracy: selected.metrics.test.accuracy,
+          log_loss: selected.metrics.test.logLoss,
+        },
+      },
+      metrics,
+      reportMarkdown: renderMarkdownReport(report),
+      reportHtml: renderHtmlReport(report),
+    });
+    return { bundle, selected: selected.name, metrics };
+  } finally {
+    for (const t of trained) t.model.dispose();
+  }
+}

@@ -1,0 +1,22 @@
+import type { FitProgress } from '@purchase/models';
+import type { DatasetReadResult, Imputer } from '@purchase/preprocessing';
+import type { CandidateName } from './candidates';
+import type { SplitName } from './training-splits';
+
+/**
+ * What a training reports while it runs, in this order: the data read, the split, then per
+ * candidate its fit steps and the end of its fit. A caller draws them (the training CLI prints the
+ * read report and a progress bar per candidate); the training itself prints nothing.
+ */
+export type TrainingEvent =
+  /**
+   * The data was read and validated. `imputer` is the fitted imputation once the pipeline is
+   * fitted; it is absent when the data is refused (too many rows rejected), just before the throw.
+   */
+  | { kind: 'read'; read: DatasetReadResult; imputer?: Imputer }
+  /** Rows per split (stratified 70/15/15 by the seed) and the width of the feature matrix. */
+  | { kind: 'split'; seed: number; rows: Record<SplitName, number>; features: number }
+  /** One step of a candidate's fit (an iteration, epoch or tree: CANDIDATES[candidate].steps). */
+  | { kind: 'fit'; candidate: CandidateName; progress: FitProgress }
+  /** A candidate's fit ended, after `fitSeconds`; scoring and thresholds follow. */
+  | { kind: 'fitted'; candidate: CandidateName; fitSeconds: number };

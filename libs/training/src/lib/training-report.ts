@@ -1,0 +1,67 @@
+import {
+  pointBiserialCorrelations,
+  type CostTable,
+  type EvaluationReport,
+  type ModelReport,
+  type SelectionMetric,
+  type SplitMetrics,
+} from '@purchase/evaluation';
+import type { DatasetSpec, RawRecord } from '@purchase/preprocessing';
+import { modelCard, type ModelCardFacts } from './model-card';
+import { SPLIT_NAMES, type TrainingSplits } from './training-splits';
+
+export interface TrainingReportInput {
+  spec: DatasetSpec;
+  createdAt: Date;
+  /** The bundle version, when known before publishing. */
+  version?: string;
+  data: ModelCardFacts;
+  splits: TrainingSplits;
+  select: SelectionMetric;
+  selected: string;
+  models: ModelReport[];
+  baseline: { validation: SplitMetrics; test: SplitMetrics };
+  costs: CostTable;
+}
+
+/** Raw numeric input columns of the training split, NaN where missing: the reference's correlation table. */
+function numericColumns(spec: DatasetSpec, records: readonly RawRecord[]) {
+  return spec.columns
+    .filter((c) => c.type === 'number' || c.type === 'integer' || c.type === 'boolean')
+    .map((c) => {
+      const values = new Float64Array(records.length);
+      for (let i = 0; i < records.length; i++) {
+        const v = records[i][c.name];
+        values[i] = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : NaN;
+      }
+      return { name: c.name, values };
+    });
+}
+
+/** The bundle's report (report.md, report.html) as data: renderMarkdownReport / renderHtmlReport draw it. */
+export function trainingReport(input: TrainingReportInput): EvaluationReport {
+  const { spec, splits, data } = input;
+  return {
+    title: `Purchase prediction: ${spec.name}`,
+    createdAt: input.createdAt.toISOString(),
+    ...(input.version === undefined ? {} : { version: input.version }),
+    dataset: {
+      name: data.dataFile,
+      sha256: data.dataSha256,
+      splits: SPLIT_NAMES.map((s) => ({
+        name: s,
+        rows: splits.y[s].length,
+        positives: splits.y[s].reduce((a, b) => a + b, 0),
+      })),
+      features: [...splits.pipeline.columnNames],
+    },
+    splits: ['validation', 'test'],
+    selection: { metric: input.select, chosenOn: 'validation', selected: input.selected },
+    models: input.models,
+    baseline: input.baseline,
+    costs: input.costs,
+    impactSplit: 'test',
+    correlations: pointBiserialCorrelations(numericColumns(spec, splits.trainRecords), splits.y.train),
+    modelCard: modelCard(data),
+  };
+}
