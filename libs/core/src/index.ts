@@ -3,6 +3,7 @@
 // hashing, atomic writes and the temporary files behind them.
 export type { Matrix } from './lib/matrix';
 export { SeededRandom } from './lib/seeded-random';
+export { medianInPlace } from './lib/median';
 export { rocAuc } from './lib/roc-auc';
 export { logLoss, LOG_LOSS_EPS } from './lib/log-loss';
 export { validateBinaryInputs, validateProbabilities, countPositives, type Scores } from './lib/validate-binary-inputs';

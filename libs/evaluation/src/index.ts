@@ -1,9 +1,6 @@
 // The public door of @purchase/evaluation: metrics, intervals, thresholds, baseline, importance,
 // model selection and reports. Knows numbers, not schemas. The metrics every layer needs (ROC
 // AUC, log loss) and the input checks of labels and scores are in @purchase/core.
-export { argsortDescending } from './lib/argsort-descending';
-export { thresholdCounts } from './lib/threshold-counts';
-export type { ThresholdCounts } from './lib/threshold-counts';
 export { confusionAt, metricsAtThreshold, metricsFromCounts } from './lib/threshold-metrics';
 export type { ConfusionCounts, ThresholdMetrics } from './lib/threshold-metrics';
 export { rocCurve } from './lib/roc';
@@ -33,7 +30,7 @@ export type {
 export { selectBestModel, SELECTION_METRICS } from './lib/model-selection';
 export type { SelectionMetric, Candidate, CandidateMetrics, Selection } from './lib/model-selection';
 export type { EvaluationReport, DatasetSummary, ModelReport, ThresholdReport, ModelCard } from './lib/report-data';
-export { validateReport, BASELINE_NAME } from './lib/build-report-document';
+export { BASELINE_NAME } from './lib/build-report-document';
 export { renderMarkdownReport } from './lib/markdown-report';
 export { renderHtmlReport } from './lib/html-report';
 export { renderLinePlotSvg } from './lib/svg-line-plot';

@@ -9,4 +9,3 @@ export {
 } from './lib/pipeline-format';
 export { SEGMENTS, segmentIndex, type Segment, type SegmentMedians } from './lib/behavioral-segment';
 export { featureColumnNames } from './lib/feature-columns';
-export { minMaxScale, inverseRange } from './lib/min-max';

@@ -1,4 +1,5 @@
-import { Imputer, medianInPlace, UNKNOWN_CATEGORY, type DatasetSpec, type RawRecord } from '@purchase/preprocessing';
+import { medianInPlace } from '@purchase/core';
+import { Imputer, UNKNOWN_CATEGORY, type DatasetSpec, type RawRecord } from '@purchase/preprocessing';
 import type { EngineeredState, InputEncoding } from './pipeline-format';
 
 export interface FittedState {

@@ -1,5 +1,5 @@
 import { UNKNOWN_CATEGORY, type ColumnSpec, type DatasetSpec, type MissingRuleName } from './dataset-spec';
-import { medianInPlace } from './median';
+import { medianInPlace } from '@purchase/core';
 import type { RawRecord } from './raw-record';
 
 export const IMPUTER_FORMAT = 'purchase-imputer';

@@ -1,5 +1,5 @@
 import { bundledSpec } from '../test-fixtures/bundled-specs';
-import { coerceRow, RowCoercer } from './row-coercer';
+import { RowCoercer } from './row-coercer';
 
 const spec = bundledSpec('customer-sessions');
 const HEADER = ['customer_id', 'time_spent', 'pages_viewed', 'basket_value', 'device_type', 'customer_type', 'purchase'];
@@ -102,29 +102,5 @@ describe('RowCoercer', () => {
       label: null,
       id: null,
     });
-  });
-});
-
-describe('coerceRow', () => {
-  it('coerces a name -> text map like a header row, and reports absent columns', () => {
-    const cells = { customer_id: '4', time_spent: '3.5', pages_viewed: '2', basket_value: '', device_type: 'Desktop', customer_type: 'New', purchase: '0' };
-    expect(coerceRow(spec, cells)).toEqual({
-      ok: true,
-      record: { time_spent: 3.5, pages_viewed: 2, basket_value: null, device_type: 'Desktop', customer_type: 'New' },
-      label: 0,
-      id: '4',
-    });
-    const { time_spent: _, ...partial } = cells;
-    expect(coerceRow(spec, partial)).toEqual({
-      ok: false,
-      id: '4',
-      errors: [{ column: 'time_spent', rule: 'absent', message: 'time_spent: absent from the row' }],
-    });
-  });
-
-  it('uses the id when present even if optional, and needs no target when ignoring it', () => {
-    const cells = { customer_id: '9', time_spent: '1', pages_viewed: '1', basket_value: '1', device_type: 'Tablet', customer_type: 'New' };
-    const r = coerceRow(spec, cells, { target: 'ignore', id: 'optional' });
-    expect(r.ok && [r.id, r.label]).toEqual(['9', null]);
   });
 });

@@ -117,28 +117,3 @@ export class RowCoercer {
     return null;
   }
 }
-
-const cache = new WeakMap<DatasetSpec, Map<string, RowCoercer>>();
-
-/**
- * `RowCoercer` for a row given as a name -> text map (e.g. one parsed CSV line of a scoring stream).
- * Required columns absent from `cells` are errors (rule 'absent'); extra keys are ignored.
- */
-export function coerceRow(spec: DatasetSpec, cells: Readonly<Record<string, string>>, options: RowCoercerOptions = {}): CoercedRow {
-  const header = requiredColumns(spec, options);
-  if (spec.idColumn !== null && !header.includes(spec.idColumn) && cells[spec.idColumn] !== undefined) header.unshift(spec.idColumn);
-  const absent: FieldError[] = [];
-  const values = header.map((name) => {
-    const v = cells[name];
-    if (v === undefined) absent.push({ column: name, rule: 'absent', message: `${name}: absent from the row` });
-    return v ?? '';
-  });
-  const id = spec.idColumn === null ? null : (cells[spec.idColumn] ?? null);
-  if (absent.length > 0) return { ok: false, errors: absent, id };
-  const key = `${options.target}|${options.id}|${options.unknownCategory}|${header.join('\u0000')}`;
-  let bySpec = cache.get(spec);
-  if (!bySpec) cache.set(spec, (bySpec = new Map()));
-  let coercer = bySpec.get(key);
-  if (!coercer) bySpec.set(key, (coercer = RowCoercer.forHeader(spec, header, 'row', options)));
-  return coercer.coerce(values);
-}
