@@ -16,10 +16,12 @@ const SESSION = { customer_id: 42, time_spent: 12.5, pages_viewed: 7, basket_val
 let service: TestService;
 let predictor: PurchasePredictor;
 let cleanup: () => Promise<void>;
+let modelsRoot: string;
 
 beforeAll(async () => {
   const models = await modelsDir('v1');
   cleanup = models.cleanup;
+  modelsRoot = models.root;
   service = await testService({ modelDir: models.current, env: { MAX_BATCH: '50' } });
   predictor = await PurchasePredictor.load(models.current);
 });
@@ -29,7 +31,20 @@ afterAll(async () => {
 });
 
 describe('POST /predict', () => {
-  it("answers the reference shape with the bundle's own prediction", async () => {
+  it('answers the reference shape, deciding by the threshold in the manifest and the reference bands', async () => {
+    // The bundle's own threshold, read from the file a user would read, and the reference system's
+    // confidence bands (low below 0.3, medium below 0.7, high from 0.7), written out here.
+    const manifest = JSON.parse(await readFile(path.join(modelsRoot, 'v1', 'manifest.json'), 'utf8')) as { model: { threshold: number } };
+    const sessions = [SESSION, { ...SESSION, basket_value: 0, pages_viewed: 0, time_spent: 0 }, { ...SESSION, basket_value: 500, pages_viewed: 40 }];
+    for (const session of sessions) {
+      const res = await request(service.app).post('/predict').send(session).expect(200);
+      const p = res.body.purchase_probability as number;
+      expect(p).toBeGreaterThanOrEqual(0);
+      expect(p).toBeLessThanOrEqual(1);
+      expect(res.body.purchase_prediction).toBe(p >= manifest.model.threshold ? 1 : 0);
+      expect(res.body.prediction_confidence).toBe(p < 0.3 ? 'low' : p < 0.7 ? 'medium' : 'high');
+    }
+    // The same session scored through the library directly gets the same answer.
     const res = await request(service.app).post('/predict').send(SESSION).expect(200);
     const [expected] = predictor.predictMany([SESSION]);
     expect(res.body).toEqual({ customer_id: 42, ...expected });
