@@ -1,5 +1,5 @@
 import { sessionChunks } from '../generate-data/sessions';
-import { Prng } from '../generate-data/prng';
+import { Sampler } from '../generate-data/sampler';
 import { printTable } from './table';
 
 /** Generator throughput on 1M rows, beside a floor: the same PRNG draws with no formatting. */
@@ -11,7 +11,7 @@ export async function run(): Promise<void> {
   const generate = (performance.now() - t) / 1000;
 
   t = performance.now();
-  const rng = new Prng(7);
+  const rng = new Sampler(7);
   let sink = 0;
   for (let i = 0; i < rows; i++) {
     sink += rng.next() + rng.binomial(18, 0.45) + rng.normal();

@@ -4,9 +4,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
-import type { Matrix } from '@purchase/core';
+import { rocAuc, type Matrix } from '@purchase/core';
 import { sessionChunks } from '../generate-data/sessions';
-import { Prng } from '../generate-data/prng';
+import { Sampler } from '../generate-data/sampler';
 import { printTable } from './table';
 import { TREES_BENCH_PARAMS } from './trees-bench-params';
 
@@ -37,7 +37,7 @@ export async function run(): Promise<void> {
     // process's heap (the CSV text, the 1M-row matrix).
     const runTs = [path.join(ROOT, 'tools', 'run-ts.mjs'), path.join('tools', 'bench', 'trees-fit-process.ts')];
     const ours = runPeer(process.execPath, runTs, dir, train, test);
-    const oursAuc = rocAuc(await readProbabilities(dir, 'ours_test_p.f32'), test.y);
+    const oursAuc = rocAuc(test.y, await readProbabilities(dir, 'ours_test_p.f32'));
     const rows: Record<string, string | number>[] = [
       {
         model: 'ours: GradientBoostedTrees',
@@ -54,7 +54,7 @@ export async function run(): Promise<void> {
       return;
     }
     const peer = runPeer(python, [path.join(ROOT, 'tools', 'bench', 'xgboost_peer.py')], dir, train, test);
-    const theirAuc = rocAuc(await readProbabilities(dir, 'xgboost_test_p.f32'), test.y);
+    const theirAuc = rocAuc(test.y, await readProbabilities(dir, 'xgboost_test_p.f32'));
     rows.push({
       model: `XGBoost ${peer.version} hist, nthread=1`,
       'train s': peer.train_seconds,
@@ -126,7 +126,7 @@ type Part = { X: Matrix; y: Uint8Array };
 /** A seeded shuffle, then the first `share` of rows train and the rest test. */
 function split(X: Matrix, y: Uint8Array, share: number, seed: number): { train: Part; test: Part } {
   const order = Uint32Array.from({ length: X.rows }, (_, i) => i);
-  const rng = new Prng(seed);
+  const rng = new Sampler(seed);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(rng.next() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
@@ -179,18 +179,3 @@ async function readProbabilities(dir: string, name: string): Promise<Float32Arra
   return new Float32Array((await readFile(path.join(dir, name))).buffer.slice(0));
 }
 
-/** ROC AUC with ties counting half (Mann-Whitney U). */
-function rocAuc(scores: Float32Array, labels: Uint8Array): number {
-  const order = Uint32Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
-  let rankSum = 0;
-  let nPos = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j < order.length && scores[order[j]] === scores[order[i]]) j++;
-    const midRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (labels[order[k]] === 1) { rankSum += midRank; nPos++; }
-    i = j;
-  }
-  const nNeg = labels.length - nPos;
-  return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
-}

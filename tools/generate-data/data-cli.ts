@@ -15,8 +15,8 @@ export const DATA_CLI = {
   description: 'Writes generated sessions as CSV, streamed to disk (1M rows in a few seconds, constant memory).',
   options: {
     rows: { type: 'string', value: 'N', default: '500', meaning: 'sessions to generate' },
-    // 969: its 500-row sample is the closest of seeds 1..1000 to the published shape (pick-seed.ts).
-    seed: { type: 'string', value: 'N', default: '969', meaning: 'seed of the generator; the same seed writes the same file' },
+    // 19: its 500-row sample is the closest of seeds 1..1000 to the published shape (pick-seed.ts).
+    seed: { type: 'string', value: 'N', default: '19', meaning: 'seed of the generator; the same seed writes the same file' },
     out: {
       type: 'string',
       value: 'FILE',

@@ -1,22 +1,22 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Prng } from './prng';
+import { SeededRandom } from '@purchase/core';
+import { Sampler } from './sampler';
 import { generateSessionsCsv, SESSION_COLUMNS } from './sessions';
 import { describeSessions, TARGETS } from './shape';
 
 const committed = readFileSync(path.join(__dirname, '../../data/raw/customer_sessions.csv'), 'utf8');
 
-describe('Prng', () => {
-  it('gives a fixed stream for a seed (pinned so a change of algorithm is noticed)', () => {
-    const rng = new Prng(42);
-    const first = [rng.nextUint32(), rng.nextUint32(), rng.nextUint32()];
-    const again = new Prng(42);
-    expect([again.nextUint32(), again.nextUint32(), again.nextUint32()]).toEqual(first);
-    expect(new Prng(43).nextUint32()).not.toBe(first[0]);
+describe('Sampler', () => {
+  it("draws SeededRandom's stream for its seed: one generator for the whole workspace", () => {
+    const rng = new Sampler(42);
+    const reference = new SeededRandom(42);
+    expect([rng.next(), rng.next(), rng.next()]).toEqual([reference.next(), reference.next(), reference.next()]);
+    expect(new Sampler(43).next()).not.toBe(new Sampler(42).next());
   });
 
   it('draws uniforms in [0, 1) with mean 1/2 and normals with mean 0, sd 1', () => {
-    const rng = new Prng(1);
+    const rng = new Sampler(1);
     let u = 0;
     let z = 0;
     let z2 = 0;
@@ -35,13 +35,13 @@ describe('Prng', () => {
   });
 
   it('rejects a seed that is not an integer', () => {
-    expect(() => new Prng(1.5)).toThrow('seed must be an integer, got 1.5');
+    expect(() => new Sampler(1.5)).toThrow('seed must be an integer, got 1.5');
   });
 });
 
 describe('generateSessionsCsv', () => {
-  it('reproduces the committed 500-row file byte for byte from the default seed 969', () => {
-    expect(generateSessionsCsv({ rows: 500, seed: 969 })).toBe(committed);
+  it('reproduces the committed 500-row file byte for byte from the default seed 19', () => {
+    expect(generateSessionsCsv({ rows: 500, seed: 19 })).toBe(committed);
   });
 
   it('gives the same bytes for the same seed and different bytes for another seed', () => {

@@ -1,4 +1,4 @@
-import { Prng } from './prng';
+import { Sampler } from './sampler';
 
 /** The columns of a generated session file, in file order. */
 export const SESSION_COLUMNS = [
@@ -81,7 +81,7 @@ export function* sessionChunks(options: GenerateOptions): Generator<string, void
   const { rows, seed } = options;
   const p = options.process ?? DEFAULT_PROCESS;
   if (!Number.isInteger(rows) || rows < 1) throw new Error(`rows must be a positive integer, got ${rows}`);
-  const rng = new Prng(seed);
+  const rng = new Sampler(seed);
   const timeMean = (p.time.min + p.time.max) / 2;
   const timeSd = (p.time.max - p.time.min) / Math.sqrt(12);
   const pagesMean = 1 + p.pages.trials * p.pages.p;

@@ -14,7 +14,7 @@ export { evaluateScores } from './lib/evaluate-scores';
 export type { ScoreMetrics, SplitMetrics } from './lib/evaluate-scores';
 export { bootstrapIntervals } from './lib/bootstrap-intervals';
 export type { BootstrapIntervals, BootstrapOptions, Interval } from './lib/bootstrap-intervals';
-export { chooseF1Threshold, chooseProfitThreshold, profitAt, validateCosts } from './lib/threshold-choice';
+export { chooseF1Threshold, chooseProfitThreshold, profitAt, checkCosts } from './lib/threshold-choice';
 export type { CostTable, ThresholdChoice } from './lib/threshold-choice';
 export { alwaysPurchaseBaseline, compareWithBaseline } from './lib/always-purchase-baseline';
 export type { BaselineComparison } from './lib/always-purchase-baseline';

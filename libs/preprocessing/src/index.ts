@@ -21,7 +21,7 @@ export { parseSpec } from './lib/parse-spec';
 export { loadSpec } from './lib/load-spec';
 export { inputFields, type InputField } from './lib/input-fields';
 export type { RawValue, RawRecord, FieldRule, FieldError } from './lib/raw-record';
-export { ColumnChecker, isFieldError, type UnknownCategoryPolicy } from './lib/column-checker';
+export { ColumnChecker, isFieldError } from './lib/column-checker';
 export { RowCoercer, requiredColumns, type RowCoercerOptions, type CoercedRow } from './lib/row-coercer';
 export { validateRecord, type ValidateRecordOptions } from './lib/validate-record';
 export { splitCsvLine, findCsvSyntaxError, CsvSyntaxError } from './lib/csv-line';

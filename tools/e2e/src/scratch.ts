@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -39,7 +39,8 @@ export function scratchDir(label: string): { dir: string; remove: () => void } {
 export function freshCopy(label: string): { dir: string; remove: () => void } {
   const scratch = scratchDir(label);
   const files = run('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT });
-  const list = files.stdout.split('\0').filter((f) => f !== '' && !f.startsWith('node_modules/'));
+  // As the working tree has them: a tracked file deleted but not yet committed is left out.
+  const list = files.stdout.split('\0').filter((f) => f !== '' && !f.startsWith('node_modules/') && existsSync(path.join(ROOT, f)));
   const tar = spawnSync('tar', ['-cf', '-', '--null', '-T', '-'], { cwd: ROOT, input: list.join('\0'), maxBuffer: 1024 * 1024 * 1024 });
   const untar = spawnSync('tar', ['-xf', '-'], { cwd: scratch.dir, input: tar.stdout });
   if (tar.status !== 0 || untar.status !== 0) throw new Error(`copying the workspace failed: ${tar.stderr}${untar.stderr}`);

@@ -1,4 +1,4 @@
-import { type Scores, validateProbabilities } from './validate-binary-inputs';
+import { checkProbabilities, type Scores } from './check-binary-inputs';
 
 /**
  * Probabilities are clipped to [eps, 1 - eps] before the log, with eps = 2^-52 (float64 machine
@@ -9,7 +9,7 @@ export const LOG_LOSS_EPS = Number.EPSILON;
 
 /** Mean negative log-likelihood of the labels, in nats. */
 export function logLoss(y: Uint8Array, scores: Scores): number {
-  validateProbabilities(y, scores, 'log loss');
+  checkProbabilities(y, scores, 'log loss');
   let sum = 0;
   for (let i = 0; i < y.length; i++) {
     const p = Math.min(Math.max(scores[i], LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);

@@ -11,8 +11,8 @@ describe('rocAuc', () => {
   });
 
   it('refuses a single class and inputs that are not labels and finite scores', () => {
-    expect(() => rocAuc(Uint8Array.of(1, 1), Float64Array.of(1, 2))).toThrow('ROC AUC is undefined when y has only one class (all 1s)');
-    expect(() => rocAuc(Uint8Array.of(0, 1), Float64Array.of(1))).toThrow('y and scores must have the same length (y has 2, scores has 1)');
-    expect(() => rocAuc(Uint8Array.of(0, 1), Float64Array.of(1, NaN))).toThrow('scores[1] is NaN; scores must be finite numbers');
+    expect(() => rocAuc(Uint8Array.of(1, 1), Float64Array.of(1, 2))).toThrow(new Error('y has only positive (1) labels, ROC AUC needs both classes'));
+    expect(() => rocAuc(Uint8Array.of(0, 1), Float64Array.of(1))).toThrow(new Error('y has 2 labels, scores has 1 values'));
+    expect(() => rocAuc(Uint8Array.of(0, 1), Float64Array.of(1, NaN))).toThrow(new Error('scores[1] is NaN, scores must be finite numbers'));
   });
 });

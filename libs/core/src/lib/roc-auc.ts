@@ -1,4 +1,5 @@
-import { countPositives, validateBinaryInputs, type Scores } from './validate-binary-inputs';
+import { checkBinaryInputs, countPositives, type Scores } from './check-binary-inputs';
+import { checkBothClasses } from './check-labels';
 
 /**
  * ROC AUC: the chance that a random positive scores above a random negative, ties counting half;
@@ -8,13 +9,11 @@ import { countPositives, validateBinaryInputs, type Scores } from './validate-bi
  * (native numeric sorts) and merges: O(n log n), no comparator. Both classes must be present.
  */
 export function rocAuc(y: Uint8Array, scores: Scores): number {
-  validateBinaryInputs(y, scores);
+  checkBinaryInputs(y, scores);
   const labels = y;
   const nPos = countPositives(y);
   const nNeg = labels.length - nPos;
-  if (nPos === 0 || nNeg === 0) {
-    throw new Error(`ROC AUC is undefined when y has only one class (all ${nPos === 0 ? '0' : '1'}s)`);
-  }
+  checkBothClasses(nPos, labels.length, 'ROC AUC');
   const pos = new Float64Array(nPos);
   const neg = new Float64Array(nNeg);
   for (let i = 0, p = 0, q = 0; i < labels.length; i++) {

@@ -28,8 +28,9 @@ describe('alwaysPurchaseBaseline', () => {
     const b = alwaysPurchaseBaseline(y, 0.5);
     expect(b.logLoss).toBeCloseTo(Math.LN2, 15);
     expect(b.brier).toBeCloseTo(0.25, 15);
-    expect(() => alwaysPurchaseBaseline(y, 1.5)).toThrow('prior must be a probability in [0, 1], got 1.5');
+    expect(() => alwaysPurchaseBaseline(y, 1.5)).toThrow('prior must be a number in [0, 1], got 1.5');
     expect(() => alwaysPurchaseBaseline(new Uint8Array(0))).toThrow('y is empty');
+    expect(() => alwaysPurchaseBaseline(Uint8Array.of(1, 3))).toThrow('y[1] is 3, labels must be 0 or 1');
   });
 });
 

@@ -1,5 +1,5 @@
 import type { SplitMetrics } from './evaluate-scores';
-import { countPositives, LOG_LOSS_EPS } from '@purchase/core';
+import { checkLabels, checkNumber, LOG_LOSS_EPS } from '@purchase/core';
 import { formatMetric } from './number-format';
 import { metricsFromCounts } from './threshold-metrics';
 
@@ -13,14 +13,11 @@ import { metricsFromCounts } from './threshold-metrics';
  * validation or test split honestly.
  */
 export function alwaysPurchaseBaseline(y: Uint8Array, prior?: number): SplitMetrics {
-  if (!(y instanceof Uint8Array)) throw new Error('y must be a Uint8Array of 0/1 labels');
+  const positives = checkLabels(y);
   if (y.length === 0) throw new Error('y is empty');
-  for (let i = 0; i < y.length; i++) if (y[i] > 1) throw new Error(`y[${i}] is ${y[i]}; labels must be 0 or 1`);
-  const positives = countPositives(y);
   const n = y.length;
   const rate = positives / n;
-  const q = prior ?? rate;
-  if (!(q >= 0 && q <= 1)) throw new Error(`prior must be a probability in [0, 1], got ${q}`);
+  const q = checkNumber('prior', prior ?? rate, { min: 0, max: 1 });
   const clipped = Math.min(Math.max(q, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
   const negatives = n - positives;
   return {

@@ -85,13 +85,13 @@ describe('bootstrapIntervals', () => {
 
   it('rejects bad options and a one-class sample', () => {
     expect(() => bootstrapIntervals(y, scores, { threshold: 0.5, seed: 1, resamples: 0 })).toThrow(
-      'resamples must be a positive integer, got 0',
+      'resamples must be an integer >= 1, got 0',
     );
-    expect(() => bootstrapIntervals(y, scores, { threshold: 0.5, seed: 1, level: 1 })).toThrow('level must be in (0, 1), got 1');
+    expect(() => bootstrapIntervals(y, scores, { threshold: 0.5, seed: 1, level: 1 })).toThrow('level must be a number in (0, 1), got 1');
     expect(() => bootstrapIntervals(y, scores, { threshold: NaN, seed: 1 })).toThrow('threshold is NaN');
     expect(() => bootstrapIntervals(y, scores, { threshold: 0.5, seed: 0.5 })).toThrow('seed must be an integer, got 0.5');
     expect(() => bootstrapIntervals(Uint8Array.from([1, 1]), Float64Array.from([0.2, 0.3]), { threshold: 0.5, seed: 1 })).toThrow(
-      'a bootstrap interval of ROC AUC is undefined when y has only one class (all 1s)',
+      'y has only positive (1) labels, a bootstrap interval of ROC AUC needs both classes',
     );
   });
 });

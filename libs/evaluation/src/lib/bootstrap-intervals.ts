@@ -1,7 +1,6 @@
 import { sortDescending } from './argsort-descending';
 import { quantileOfSorted } from './quantile';
-import { requireBothClasses } from './roc';
-import { countPositives, type Scores, SeededRandom, validateBinaryInputs } from '@purchase/core';
+import { checkBinaryInputs, checkBothClasses, checkNumber, countPositives, type Scores, SeededRandom } from '@purchase/core';
 
 /** A point estimate on the full sample and its bootstrap percentile interval. */
 export interface Interval {
@@ -42,16 +41,14 @@ export interface BootstrapIntervals {
  * the groups, never a re-sort.
  */
 export function bootstrapIntervals(y: Uint8Array, scores: Scores, options: BootstrapOptions): BootstrapIntervals {
-  validateBinaryInputs(y, scores);
+  checkBinaryInputs(y, scores);
   const { threshold, seed } = options;
-  const resamples = options.resamples ?? 1000;
-  const level = options.level ?? 0.95;
   if (Number.isNaN(threshold)) throw new Error('threshold is NaN');
-  if (!Number.isInteger(resamples) || resamples < 1) throw new Error(`resamples must be a positive integer, got ${resamples}`);
-  if (!(level > 0 && level < 1)) throw new Error(`level must be in (0, 1), got ${level}`);
+  const resamples = checkNumber('resamples', options.resamples ?? 1000, { min: 1, integer: true });
+  const level = checkNumber('level', options.level ?? 0.95, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
   const positives = countPositives(y);
   const negatives = y.length - positives;
-  requireBothClasses({ positives, negatives }, 'a bootstrap interval of ROC AUC');
+  checkBothClasses(positives, y.length, 'a bootstrap interval of ROC AUC');
 
   const groups = groupByScore(y, scores, threshold);
   const posDraws = new Uint32Array(groups.groupCount);

@@ -13,7 +13,7 @@ describe('brierScore', () => {
 
   it('needs probabilities', () => {
     expect(() => brierScore(Uint8Array.from([0]), Float64Array.from([-1]))).toThrow(
-      'scores[0] is -1; the Brier score needs probabilities in [0, 1]',
+      'scores[0] is -1, the Brier score needs probabilities in [0, 1]',
     );
   });
 });

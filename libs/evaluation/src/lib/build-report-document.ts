@@ -28,7 +28,7 @@ const SELECTION_LABEL: Record<EvaluationReport['selection']['metric'], string> =
 };
 
 /** Checks the report data hangs together; messages name the missing piece. */
-export function validateReport(report: EvaluationReport): void {
+export function checkReport(report: EvaluationReport): void {
   if (report.models.length === 0) throw new Error('the report has no models');
   if (report.splits.length === 0) throw new Error('the report has no splits');
   const names = new Set<string>();
@@ -52,7 +52,7 @@ export function validateReport(report: EvaluationReport): void {
 
 /** The whole report as format-neutral sections (see report-document.ts). */
 export function buildReportDocument(report: EvaluationReport): ReportDocument {
-  validateReport(report);
+  checkReport(report);
   const sections: ReportSection[] = [
     summarySection(report),
     dataSection(report),

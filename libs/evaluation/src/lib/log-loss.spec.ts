@@ -21,7 +21,7 @@ describe('logLoss', () => {
 
   it('needs probabilities', () => {
     expect(() => logLoss(Uint8Array.from([0, 1]), Float64Array.from([0.5, 2]))).toThrow(
-      'scores[1] is 2; log loss needs probabilities in [0, 1]',
+      'scores[1] is 2, log loss needs probabilities in [0, 1]',
     );
   });
 });

@@ -80,13 +80,13 @@ describe('permutationImportance', () => {
 
   it('checks shapes and the model output', () => {
     expect(() => permutationImportance(spyModel(), { data: new Float32Array(5), rows: 2, cols: 3 }, y, { seed: 1 })).toThrow(
-      'X.data has 5 values, expected rows x cols = 2 x 3 = 6',
+      'X.data has 5 values, 2 rows x 3 columns need 6',
     );
-    expect(() => permutationImportance(spyModel(), X, y.subarray(1), { seed: 1 })).toThrow('X has 300 rows, y has 299');
+    expect(() => permutationImportance(spyModel(), X, y.subarray(1), { seed: 1 })).toThrow('y has 299 labels, X has 300 rows');
     expect(() => permutationImportance(spyModel(), X, y, { seed: 1, columnNames: ['a'] })).toThrow(
       'columnNames has 1 names, X has 3 columns',
     );
-    expect(() => permutationImportance(spyModel(), X, y, { seed: 1, repeats: 0 })).toThrow('repeats must be a positive integer, got 0');
+    expect(() => permutationImportance(spyModel(), X, y, { seed: 1, repeats: 0 })).toThrow('repeats must be an integer >= 1, got 0');
     const short: ProbabilityModel = { predictProba: () => new Float32Array(2) };
     expect(() => permutationImportance(short, X, y, { seed: 1 })).toThrow('model returned 2 probabilities for 300 rows');
   });

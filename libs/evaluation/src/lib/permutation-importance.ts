@@ -1,5 +1,5 @@
 import type { BinaryClassifier } from '@purchase/models';
-import { type Matrix, rocAuc, SeededRandom } from '@purchase/core';
+import { checkColumnNames, checkLabels, checkMatrix, checkNumber, type Matrix, rocAuc, SeededRandom } from '@purchase/core';
 
 /** Anything that scores a matrix: every BinaryClassifier, or a fitted pipeline wrapped around one. */
 export type ProbabilityModel = Pick<BinaryClassifier, 'predictProba'>;
@@ -43,15 +43,13 @@ export function permutationImportance(
   y: Uint8Array,
   options: PermutationOptions,
 ): PermutationImportanceResult {
+  // Values are the model's to judge: a tree model takes missing ones.
+  checkMatrix(X, { allowNonFinite: true });
+  checkLabels(y, { onePer: { count: X.rows, of: 'X', unit: 'rows' } });
   const { rows, cols } = X;
-  if (X.data.length !== rows * cols) {
-    throw new Error(`X.data has ${X.data.length} values, expected rows x cols = ${rows} x ${cols} = ${rows * cols}`);
-  }
-  if (y.length !== rows) throw new Error(`X has ${rows} rows, y has ${y.length}`);
-  const repeats = options.repeats ?? 5;
-  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`repeats must be a positive integer, got ${repeats}`);
+  const repeats = checkNumber('repeats', options.repeats ?? 5, { min: 1, integer: true });
   const names = options.columnNames ?? Array.from({ length: cols }, (_, c) => `column ${c}`);
-  if (names.length !== cols) throw new Error(`columnNames has ${names.length} names, X has ${cols} columns`);
+  checkColumnNames(names, X, 'columnNames');
 
   const auc = (matrix: Matrix) => {
     const p = model.predictProba(matrix);

@@ -49,4 +49,10 @@ describe('pointBiserialCorrelations', () => {
       'column "pages_viewed" has 3 values, y has 4',
     );
   });
+
+  it('names a label that is not 0 or 1', () => {
+    expect(() => pointBiserialCorrelations([{ name: 'pages_viewed', values: new Float64Array(2) }], Uint8Array.of(0, 2))).toThrow(
+      'y[1] is 2, labels must be 0 or 1',
+    );
+  });
 });

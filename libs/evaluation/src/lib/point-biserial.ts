@@ -1,3 +1,4 @@
+import { checkLabels } from '@purchase/core';
 import { regularizedIncompleteBeta } from './incomplete-beta';
 
 /** A named numeric column; NaN marks a missing value. */
@@ -22,8 +23,7 @@ export interface FeatureCorrelation {
  * largest first (undefined last, then by name), so the report reads top-down.
  */
 export function pointBiserialCorrelations(columns: NumericColumn[], y: Uint8Array): FeatureCorrelation[] {
-  if (!(y instanceof Uint8Array)) throw new Error('y must be a Uint8Array of 0/1 labels');
-  for (let i = 0; i < y.length; i++) if (y[i] > 1) throw new Error(`y[${i}] is ${y[i]}; labels must be 0 or 1`);
+  checkLabels(y);
   const table = columns.map((column) => {
     if (column.values.length !== y.length) {
       throw new Error(`column "${column.name}" has ${column.values.length} values, y has ${y.length}`);

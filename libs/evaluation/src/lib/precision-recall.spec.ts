@@ -31,10 +31,10 @@ describe('precisionRecallCurve with dropIntermediate', () => {
 
   it('needs a positive', () => {
     expect(() => averagePrecision(Uint8Array.from([0, 0]), Float64Array.from([0.1, 0.2]))).toThrow(
-      'average precision is undefined when y has no positives',
+      'y has only negative (0) labels, average precision needs at least one positive (1)',
     );
     expect(() => precisionRecallCurve(Uint8Array.from([0]), Float64Array.from([0.1]))).toThrow(
-      'the precision-recall curve is undefined when y has no positives',
+      'y has only negative (0) labels, the precision-recall curve needs at least one positive (1)',
     );
   });
 });

@@ -1,6 +1,6 @@
 import type { CurveOptions } from './roc';
 import { type ThresholdCounts, thresholdCounts } from './threshold-counts';
-import type { Scores } from '@purchase/core';
+import { checkHasPositive, type Scores } from '@purchase/core';
 
 /**
  * Points of the precision-recall curve, in scikit-learn's `precision_recall_curve` layout:
@@ -19,7 +19,7 @@ export function precisionRecallCurve(y: Uint8Array, scores: Scores, options: Cur
 }
 
 export function precisionRecallCurveFromCounts(counts: ThresholdCounts, options: CurveOptions = {}): PrCurve {
-  requirePositives(counts, 'the precision-recall curve');
+  checkHasPositive(counts.positives, 'the precision-recall curve');
   const { tps, fps, thresholds } = counts;
   const m = thresholds.length;
   // scikit-learn keeps a point where recall changes on either side of it.
@@ -47,7 +47,7 @@ export function averagePrecision(y: Uint8Array, scores: Scores): number {
 }
 
 export function averagePrecisionFromCounts(counts: ThresholdCounts): number {
-  requirePositives(counts, 'average precision');
+  checkHasPositive(counts.positives, 'average precision');
   const { tps, fps } = counts;
   let sum = 0;
   let prevTp = 0;
@@ -56,8 +56,4 @@ export function averagePrecisionFromCounts(counts: ThresholdCounts): number {
     prevTp = tps[k];
   }
   return sum / counts.positives;
-}
-
-function requirePositives(counts: ThresholdCounts, what: string): void {
-  if (counts.positives === 0) throw new Error(`${what} is undefined when y has no positives`);
 }

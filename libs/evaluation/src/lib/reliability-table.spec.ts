@@ -31,12 +31,12 @@ describe('reliabilityTable', () => {
   });
 
   it('rejects bad options and non-probabilities', () => {
-    expect(() => reliabilityTable(y, scores, { bins: 0 })).toThrow('bins must be a positive integer, got 0');
+    expect(() => reliabilityTable(y, scores, { bins: 0 })).toThrow('bins must be an integer >= 1, got 0');
     expect(() => reliabilityTable(y, scores, { strategy: 'equal' as 'uniform' })).toThrow(
-      "strategy must be 'uniform' or 'quantile', got 'equal'",
+      'strategy must be one of "uniform", "quantile", got "equal"',
     );
     expect(() => reliabilityTable(y, Float64Array.from([0, 0, 0, 0, 1.2]))).toThrow(
-      'scores[4] is 1.2; a reliability table needs probabilities in [0, 1]',
+      'scores[4] is 1.2, a reliability table needs probabilities in [0, 1]',
     );
   });
 });

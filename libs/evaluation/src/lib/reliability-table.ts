@@ -1,5 +1,5 @@
 import { quantileOfSorted } from './quantile';
-import { type Scores, validateProbabilities } from '@purchase/core';
+import { checkChoice, checkNumber, checkProbabilities, type Scores } from '@purchase/core';
 
 /** One bin of a reliability (calibration) table. */
 export interface ReliabilityBin {
@@ -28,13 +28,9 @@ export interface ReliabilityOptions {
  * With quantile bins and heavily tied scores several edges coincide and fewer bins remain.
  */
 export function reliabilityTable(y: Uint8Array, scores: Scores, options: ReliabilityOptions = {}): ReliabilityBin[] {
-  validateProbabilities(y, scores, 'a reliability table');
-  const nBins = options.bins ?? 10;
-  const strategy = options.strategy ?? 'uniform';
-  if (!Number.isInteger(nBins) || nBins < 1) throw new Error(`bins must be a positive integer, got ${nBins}`);
-  if (strategy !== 'uniform' && strategy !== 'quantile') {
-    throw new Error(`strategy must be 'uniform' or 'quantile', got '${strategy}'`);
-  }
+  checkProbabilities(y, scores, 'a reliability table');
+  const nBins = checkNumber('bins', options.bins ?? 10, { min: 1, integer: true });
+  const strategy = checkChoice<BinStrategy>('strategy', options.strategy ?? 'uniform', ['uniform', 'quantile']);
   const edges = strategy === 'uniform' ? uniformEdges(nBins) : quantileEdges(scores, nBins);
   const count = new Float64Array(nBins);
   const sumPredicted = new Float64Array(nBins);

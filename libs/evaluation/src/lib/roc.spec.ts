@@ -49,10 +49,10 @@ describe('rocAuc', () => {
 
   it('is undefined with one class, and says which', () => {
     expect(() => rocAuc(Uint8Array.from([0, 0]), Float64Array.from([0.1, 0.2]))).toThrow(
-      'ROC AUC is undefined when y has only one class (all 0s)',
+      'y has only negative (0) labels, ROC AUC needs both classes',
     );
     expect(() => rocCurve(Uint8Array.from([1, 1]), Float64Array.from([0.1, 0.2]))).toThrow(
-      'the ROC curve is undefined when y has only one class (all 1s)',
+      'y has only positive (1) labels, the ROC curve needs both classes',
     );
   });
 });

@@ -1,5 +1,5 @@
 import { type ThresholdCounts, thresholdCounts } from './threshold-counts';
-import type { Scores } from '@purchase/core';
+import { checkBothClasses, type Scores } from '@purchase/core';
 
 /** Points of the ROC curve, in scikit-learn's `roc_curve` layout. */
 export interface RocCurve {
@@ -27,7 +27,7 @@ export function rocCurve(y: Uint8Array, scores: Scores, options: CurveOptions = 
 }
 
 export function rocCurveFromCounts(counts: ThresholdCounts, options: CurveOptions = {}): RocCurve {
-  requireBothClasses(counts, 'the ROC curve');
+  checkBothClasses(counts.positives, counts.positives + counts.negatives, 'the ROC curve');
   const { tps, fps, thresholds } = counts;
   const m = thresholds.length;
   const keep = (k: number) =>
@@ -45,10 +45,4 @@ export function rocCurveFromCounts(counts: ThresholdCounts, options: CurveOption
     curve.thresholds.push(thresholds[k]);
   }
   return curve;
-}
-
-export function requireBothClasses(counts: { positives: number; negatives: number }, what: string): void {
-  if (counts.positives === 0 || counts.negatives === 0) {
-    throw new Error(`${what} is undefined when y has only one class (all ${counts.positives === 0 ? '0' : '1'}s)`);
-  }
 }

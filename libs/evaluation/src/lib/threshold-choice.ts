@@ -1,6 +1,6 @@
 import { type ThresholdCounts, thresholdCounts } from './threshold-counts';
 import { type ConfusionCounts, metricsFromCounts, type ThresholdMetrics } from './threshold-metrics';
-import type { Scores } from '@purchase/core';
+import { checkNumber, type Scores } from '@purchase/core';
 
 /** What a decision is worth, in any one currency; the caller supplies the figures. */
 export interface CostTable {
@@ -56,7 +56,7 @@ export function chooseF1Threshold(y: Uint8Array, scores: Scores): ThresholdChoic
  * Ties go to the highest threshold (fewest rows targeted).
  */
 export function chooseProfitThreshold(y: Uint8Array, scores: Scores, costs: CostTable): ThresholdChoice {
-  validateCosts(costs);
+  checkCosts(costs);
   const counts = thresholdCounts(y, scores);
   let bestK = -1;
   let bestProfit = 0;
@@ -71,13 +71,8 @@ export function chooseProfitThreshold(y: Uint8Array, scores: Scores, costs: Cost
   return { rule: 'profit', ...choice, profit: profitAt(choice.metrics, costs) };
 }
 
-export function validateCosts(costs: CostTable): void {
-  for (const key of ['foundPurchaseValue', 'nonBuyerTargetingCost'] as const) {
-    const v = costs[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      throw new Error(`costs.${key} must be a finite number >= 0, got ${String(v)}`);
-    }
-  }
+export function checkCosts(costs: CostTable): void {
+  for (const key of ['foundPurchaseValue', 'nonBuyerTargetingCost'] as const) checkNumber(`costs.${key}`, costs[key], { min: 0 });
 }
 
 /** Threshold and metrics at candidate k (k = -1: Infinity, nobody predicted positive). */

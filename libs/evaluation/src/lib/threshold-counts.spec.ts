@@ -13,7 +13,7 @@ describe('thresholdCounts', () => {
 
   it('validates its inputs', () => {
     expect(() => thresholdCounts(Uint8Array.from([1]), Float64Array.from([0.1, 0.2]))).toThrow(
-      'y and scores must have the same length (y has 1, scores has 2)',
+      'y has 1 labels, scores has 2 values',
     );
   });
 });

@@ -1,5 +1,5 @@
 import { type SortedScores, sortDescending } from './argsort-descending';
-import { type Scores, validateBinaryInputs } from '@purchase/core';
+import { checkBinaryInputs, type Scores } from '@purchase/core';
 
 /**
  * Cumulative confusion counts at every distinct score, highest first: predicting 1 for
@@ -18,7 +18,7 @@ export interface ThresholdCounts {
 
 /** Validates, sorts once (typed-array radix argsort) and accumulates. */
 export function thresholdCounts(y: Uint8Array, scores: Scores): ThresholdCounts {
-  validateBinaryInputs(y, scores);
+  checkBinaryInputs(y, scores);
   return countsFromSorted(y, sortDescending(scores));
 }
 

@@ -1,4 +1,4 @@
-import { type Scores, validateBinaryInputs } from '@purchase/core';
+import { checkBinaryInputs, type Scores } from '@purchase/core';
 
 /** Confusion counts when predicting 1 for every row with `score >= threshold`. */
 export interface ConfusionCounts {
@@ -22,7 +22,7 @@ export interface ThresholdMetrics extends ConfusionCounts {
 
 /** Confusion counts at `threshold` (predict 1 when `score >= threshold`). */
 export function confusionAt(y: Uint8Array, scores: Scores, threshold: number): ConfusionCounts {
-  validateBinaryInputs(y, scores);
+  checkBinaryInputs(y, scores);
   if (Number.isNaN(threshold)) throw new Error('threshold is NaN');
   let tp = 0;
   let fp = 0;

@@ -160,7 +160,6 @@ async function scoreStream(
         coercer = RowCoercer.forHeader(predictor.spec, header, source, {
           target: 'ignore',
           id: 'optional',
-          unknownCategory: 'reject',
         });
         const idColumn = predictor.spec.idColumn;
         if (idColumn !== null && header.includes(idColumn)) idHeader = idColumn;

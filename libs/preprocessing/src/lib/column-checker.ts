@@ -4,7 +4,6 @@ import type { FieldError, RawValue } from './raw-record';
 import { describeValue } from '@purchase/core';
 
 /** What to do with a category value the spec does not list: an error (training) or keep it (serving, where it encodes as Unknown). */
-export type UnknownCategoryPolicy = 'reject' | 'unknown';
 
 // Plain decimal or scientific notation, nothing else: Number() alone would also accept '', ' 1 ', '0x10' and 'Infinity'.
 const NUMBER_TEXT = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
@@ -21,15 +20,13 @@ export class ColumnChecker {
   private readonly isMissingText: (cell: string) => boolean;
   private readonly allowed: ReadonlySet<string>;
   private readonly rejectMissing: boolean;
-  private readonly keepUnknown: boolean;
 
-  constructor(spec: DatasetSpec, column: ColumnSpec, unknownCategory: UnknownCategoryPolicy = 'reject') {
+  constructor(spec: DatasetSpec, column: ColumnSpec) {
     this.name = column.name;
     this.column = column;
     this.isMissingText = missingTextTest(spec.missingValues);
     this.allowed = new Set(column.type === 'category' ? [...column.categories, UNKNOWN_CATEGORY] : []);
     this.rejectMissing = column.missing.rule === 'reject';
-    this.keepUnknown = unknownCategory === 'unknown';
   }
 
   /** A CSV cell's text -> typed value (null when missing) or the error. */
@@ -86,7 +83,7 @@ export class ColumnChecker {
   }
 
   private checkCategory(value: string): string | FieldError {
-    if (this.allowed.has(value) || this.keepUnknown) return value;
+    if (this.allowed.has(value)) return value;
     return this.error('category', `${describeValue(value)} is not one of ${[...this.allowed].map(describeValue).join(', ')}`);
   }
 

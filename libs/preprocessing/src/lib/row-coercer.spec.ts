@@ -94,13 +94,14 @@ describe('RowCoercer', () => {
     expect(() => RowCoercer.forHeader(spec, [...HEADER, 'time_spent'], 'f.csv')).toThrow('f.csv: the header names "time_spent" twice (fields 2 and 8)');
   });
 
-  it('scores files without a target or id when told to, and can let unseen categories through for encoding as Unknown', () => {
-    const scoring = RowCoercer.forHeader(spec, HEADER.slice(1, 6), 'score.csv', { target: 'ignore', id: 'optional', unknownCategory: 'unknown' });
-    expect(scoring.coerce(['1', '2', '3', 'Watch', 'New'])).toEqual({
+  it('scores files without a target or id when told to, and refuses an unseen category there too', () => {
+    const scoring = RowCoercer.forHeader(spec, HEADER.slice(1, 6), 'score.csv', { target: 'ignore', id: 'optional' });
+    expect(scoring.coerce(['1', '2', '3', 'Tablet', 'New'])).toEqual({
       ok: true,
-      record: { time_spent: 1, pages_viewed: 2, basket_value: 3, device_type: 'Watch', customer_type: 'New' },
+      record: { time_spent: 1, pages_viewed: 2, basket_value: 3, device_type: 'Tablet', customer_type: 'New' },
       label: null,
       id: null,
     });
+    expect(scoring.coerce(['1', '2', '3', 'Watch', 'New'])).toMatchObject({ ok: false, errors: [{ column: 'device_type', rule: 'category' }] });
   });
 });

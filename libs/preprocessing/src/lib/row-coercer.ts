@@ -1,5 +1,5 @@
 import type { DatasetSpec } from './dataset-spec';
-import { ColumnChecker, isFieldError, type UnknownCategoryPolicy } from './column-checker';
+import { ColumnChecker, isFieldError } from './column-checker';
 import { missingTextTest } from './missing-text';
 import type { FieldError, RawRecord } from './raw-record';
 
@@ -8,8 +8,6 @@ export interface RowCoercerOptions {
   target?: 'required' | 'ignore';
   /** 'required' (default): the header must have the spec's id column. 'optional': use it when present. */
   id?: 'required' | 'optional';
-  /** See UnknownCategoryPolicy; default 'reject'. */
-  unknownCategory?: UnknownCategoryPolicy;
 }
 
 export type CoercedRow =
@@ -47,7 +45,7 @@ export class RowCoercer {
     this.spec = spec;
     this.header = header;
     const at = new Map(header.map((name, i) => [name, i]));
-    this.checkers = spec.columns.map((c) => new ColumnChecker(spec, c, options.unknownCategory));
+    this.checkers = spec.columns.map((c) => new ColumnChecker(spec, c));
     this.positions = Int32Array.from(spec.columns, (c) => at.get(c.name) ?? -1);
     this.idPos = spec.idColumn === null ? -1 : (at.get(spec.idColumn) ?? -1);
     this.targetPos = (options.target ?? 'required') === 'required' ? (at.get(spec.target.column) ?? -1) : -1;

@@ -1,4 +1,4 @@
-import { SeededRandom } from '@purchase/core';
+import { checkLabels, checkNumber, SeededRandom } from '@purchase/core';
 
 export interface SplitOptions {
   /** Default 42. */
@@ -39,16 +39,12 @@ function checkFractions(f: readonly number[]): void {
  * `splitCounts`; each part is returned sorted ascending.
  */
 export function stratifiedSplit(labels: Uint8Array, options: SplitOptions = {}): Split {
-  const seed = options.seed ?? 42;
   const fractions = options.fractions ?? [0.7, 0.15, 0.15];
   checkFractions(fractions);
-  if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
+  const seed = checkNumber('seed', options.seed ?? 42, { integer: true });
+  checkLabels(labels, { name: 'labels' });
   const byClass: number[][] = [[], []];
-  for (let i = 0; i < labels.length; i++) {
-    const y = labels[i];
-    if (y !== 0 && y !== 1) throw new Error(`labels[${i}] is ${y}; labels must be 0 or 1`);
-    byClass[y].push(i);
-  }
+  for (let i = 0; i < labels.length; i++) byClass[labels[i]].push(i);
   const random = new SeededRandom(seed);
   const parts: [number[], number[], number[]] = [[], [], []];
   for (const indices of byClass) {

@@ -1,21 +1,17 @@
 import type { DatasetSpec } from './dataset-spec';
-import { ColumnChecker, isFieldError, type UnknownCategoryPolicy } from './column-checker';
+import { ColumnChecker, isFieldError } from './column-checker';
 import type { FieldError, RawRecord } from './raw-record';
 
 export interface ValidateRecordOptions {
-  /** Default 'reject'. Serving passes 'unknown' so an unseen category encodes as Unknown. */
-  unknownCategory?: UnknownCategoryPolicy;
   /** Default false: a key that is not an input, id or target column of the spec is an error. */
   allowUnknownFields?: boolean;
 }
 
-const cache = new WeakMap<DatasetSpec, Map<UnknownCategoryPolicy, ColumnChecker[]>>();
+const cache = new WeakMap<DatasetSpec, ColumnChecker[]>();
 
-function checkersFor(spec: DatasetSpec, policy: UnknownCategoryPolicy): ColumnChecker[] {
-  let bySpec = cache.get(spec);
-  if (!bySpec) cache.set(spec, (bySpec = new Map()));
-  let checkers = bySpec.get(policy);
-  if (!checkers) bySpec.set(policy, (checkers = spec.columns.map((c) => new ColumnChecker(spec, c, policy))));
+function checkersFor(spec: DatasetSpec): ColumnChecker[] {
+  let checkers = cache.get(spec);
+  if (!checkers) cache.set(spec, (checkers = spec.columns.map((c) => new ColumnChecker(spec, c))));
   return checkers;
 }
 
@@ -26,7 +22,7 @@ function checkersFor(spec: DatasetSpec, policy: UnknownCategoryPolicy): ColumnCh
  */
 export function validateRecord(spec: DatasetSpec, record: RawRecord, options: ValidateRecordOptions = {}): FieldError[] {
   const errors: FieldError[] = [];
-  for (const checker of checkersFor(spec, options.unknownCategory ?? 'reject')) {
+  for (const checker of checkersFor(spec)) {
     const v = checker.fromValue(record[checker.name]);
     if (isFieldError(v)) errors.push(v);
   }

@@ -102,11 +102,16 @@ describe('DenseNet', () => {
   });
 
   it('rejects bad hyperparameters with the reason', () => {
-    expect(() => new DenseNet({ hiddenLayers: [64, 0] })).toThrow('hiddenLayers[1] must be a positive integer, got 0');
-    expect(() => new DenseNet({ dropout: 1 })).toThrow('dropout must be in [0, 1), got 1');
-    expect(() => new DenseNet({ learningRate: 0 })).toThrow('learningRate must be > 0, got 0');
+    expect(() => new DenseNet({ hiddenLayers: [64, 0] })).toThrow('hiddenLayers[1] must be an integer >= 1, got 0');
+    expect(() => new DenseNet({ hiddenLayers: 64 as unknown as number[] })).toThrow('hiddenLayers must be an array of layer sizes, got 64');
+    expect(() => new DenseNet({ dropout: 1 })).toThrow('dropout must be a number in [0, 1), got 1');
+    expect(() => new DenseNet({ learningRate: 0 })).toThrow('learningRate must be a number > 0, got 0');
+    expect(() => new DenseNet({ seed: 0.5 })).toThrow('seed must be an integer, got 0.5');
     expect(() => new DenseNet({ classWeight: { negative: 1, positive: -2 } })).toThrow(
-      'classWeight must be \'balanced\', null or {negative, positive} with both > 0, got {"negative":1,"positive":-2}',
+      'classWeight must be "balanced", null or {negative, positive} with both > 0, got {"negative":1,"positive":-2}',
+    );
+    expect(() => new DenseNet({ lerningRate: 0.01 } as object)).toThrow(
+      'unknown hyperparameter "lerningRate" (known: hiddenLayers, dropout, l2, learningRate, batchSize, epochs, patience, classWeight, seed)',
     );
   });
 });

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkHyperparameters, checkNumber, describeValue, SeededRandom } from '@purchase/core';
+import { checkFitInputs } from '../check-model-inputs';
 import type { FitOptions, Matrix } from '../model';
 import { initBackend } from './backend';
-import { assertTrainingData } from './input-checks';
-import { SeededRandom } from '@purchase/core';
-import { TfjsClassifier, type FittedNetwork } from './tfjs-classifier';
+import { TFJS_INPUTS, TfjsClassifier, type FittedNetwork } from './tfjs-classifier';
 
 /** 'balanced' weighs each class by n / (2 * count), as scikit-learn's class_weight='balanced'. */
 export type ClassWeight = 'balanced' | { negative: number; positive: number };
@@ -55,8 +55,7 @@ export class DenseNet extends TfjsClassifier {
 
   constructor(params: DenseNetParams = {}) {
     super();
-    this.params = { ...DEFAULTS, ...params, hiddenLayers: [...(params.hiddenLayers ?? DEFAULTS.hiddenLayers)] };
-    checkParams(this.params);
+    this.params = hyperparametersFrom(params);
   }
 
   /** Rebuilds a saved model around its loaded network (see loadTfjsModel). */
@@ -71,7 +70,7 @@ export class DenseNet extends TfjsClassifier {
   }
 
   async fit(X: Matrix, y: Uint8Array, options: FitOptions = {}): Promise<void> {
-    const positives = assertTrainingData(X, y, options);
+    const positives = checkFitInputs(X, y, options, TFJS_INPUTS);
     const backend = await initBackend();
     const p = this.params;
     const rng = new SeededRandom(p.seed);
@@ -105,7 +104,7 @@ export class DenseNet extends TfjsClassifier {
             const yb = tf.gather(ys, index);
             const wb = ws && tf.gather(ws, index);
             const loss = optimizer.minimize(
-              () => tf.addN([logLoss(logits(dense, xb, p.dropout, dropoutSeed), yb, wb), ...penalties(dense)]) as tf.Scalar,
+              () => tf.addN([crossEntropyOfLogits(logits(dense, xb, p.dropout, dropoutSeed), yb, wb), ...penalties(dense)]) as tf.Scalar,
               true,
               variables,
             ) as tf.Scalar;
@@ -151,23 +150,23 @@ export class DenseNet extends TfjsClassifier {
   }
 }
 
-
-function checkParams(p: Required<DenseNetParams>): void {
-  const positiveInteger = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${v}`);
-  };
-  p.hiddenLayers.forEach((units, i) => positiveInteger(`hiddenLayers[${i}]`, units));
-  if (!(p.dropout >= 0 && p.dropout < 1)) throw new Error(`dropout must be in [0, 1), got ${p.dropout}`);
-  if (!(p.l2 >= 0)) throw new Error(`l2 must be >= 0, got ${p.l2}`);
-  if (!(p.learningRate > 0)) throw new Error(`learningRate must be > 0, got ${p.learningRate}`);
-  positiveInteger('batchSize', p.batchSize);
-  positiveInteger('epochs', p.epochs);
-  positiveInteger('patience', p.patience);
-  if (!Number.isInteger(p.seed)) throw new Error(`seed must be an integer, got ${p.seed}`);
-  const cw = p.classWeight;
+function hyperparametersFrom(params: DenseNetParams): Required<DenseNetParams> {
+  const h = checkHyperparameters(params, DEFAULTS);
+  if (!Array.isArray(h.hiddenLayers)) throw new Error(`hiddenLayers must be an array of layer sizes, got ${describeValue(h.hiddenLayers)}`);
+  h.hiddenLayers.forEach((units, i) => checkNumber(`hiddenLayers[${i}]`, units, { min: 1, integer: true }));
+  checkNumber('dropout', h.dropout, { min: 0, max: 1, maxExclusive: true });
+  checkNumber('l2', h.l2, { min: 0 });
+  checkNumber('learningRate', h.learningRate, { min: 0, minExclusive: true });
+  checkNumber('batchSize', h.batchSize, { min: 1, integer: true });
+  checkNumber('epochs', h.epochs, { min: 1, integer: true });
+  checkNumber('patience', h.patience, { min: 1, integer: true });
+  checkNumber('seed', h.seed, { integer: true });
+  const cw = h.classWeight;
   if (cw !== null && cw !== 'balanced' && !(cw.negative > 0 && cw.positive > 0)) {
-    throw new Error(`classWeight must be 'balanced', null or {negative, positive} with both > 0, got ${JSON.stringify(cw)}`);
+    throw new Error(`classWeight must be "balanced", null or {negative, positive} with both > 0, got ${describeValue(cw)}`);
   }
+  // A copy: the defaults' array, or the caller's, must not change with this model.
+  return { ...h, hiddenLayers: [...h.hiddenLayers] };
 }
 
 /** Loss weight of class 0 and class 1, or undefined for an unweighted loss. */
@@ -223,7 +222,7 @@ function logits(dense: tf.layers.Layer[], x: tf.Tensor, dropout: number, dropout
 }
 
 /** Mean (optionally weighted) binary cross-entropy from logits z: max(z, 0) - z y + log(1 + e^-|z|). */
-function logLoss(z: tf.Tensor, y: tf.Tensor, weights?: tf.Tensor): tf.Scalar {
+function crossEntropyOfLogits(z: tf.Tensor, y: tf.Tensor, weights?: tf.Tensor): tf.Scalar {
   const perRow = tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
   return tf.mean(weights ? tf.mul(perRow, weights) : perRow);
 }
@@ -235,7 +234,7 @@ function penalties(dense: tf.layers.Layer[]): tf.Scalar[] {
 
 /** Unweighted mean log loss on held-out data, without dropout. */
 async function evaluate(dense: tf.layers.Layer[], xs: tf.Tensor, ys: tf.Tensor): Promise<number> {
-  const loss = tf.tidy(() => logLoss(logits(dense, xs, 0), ys));
+  const loss = tf.tidy(() => crossEntropyOfLogits(logits(dense, xs, 0), ys));
   try {
     return (await loss.data())[0];
   } finally {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Matrix } from '../model';
 import { LogisticRegression } from './logistic-regression';
-import { rocAuc } from '@purchase/core';
+import { NotFittedError, rocAuc } from '@purchase/core';
 
 /** Made by tools/fixtures/make-sklearn-logreg.py with Debian's python3-sklearn. */
 interface SklearnFixture {
@@ -90,19 +90,22 @@ describe('LogisticRegression input checks', () => {
   const y = Uint8Array.from([0, 1, 1]);
 
   it('rejects bad hyperparameters', () => {
-    expect(() => new LogisticRegression({ C: 0 })).toThrow('C must be a positive number, got 0');
-    expect(() => new LogisticRegression({ maxIterations: 1.5 })).toThrow('maxIterations must be a positive integer, got 1.5');
+    expect(() => new LogisticRegression({ C: 0 })).toThrow('C must be a number > 0, got 0');
+    expect(() => new LogisticRegression({ maxIterations: 1.5 })).toThrow('maxIterations must be an integer >= 1, got 1.5');
+    expect(() => new LogisticRegression({ tolerance: -1 })).toThrow('tolerance must be a number >= 0, got -1');
+    expect(() => new LogisticRegression({ fitIntercept: 'no' as unknown as boolean })).toThrow('fitIntercept must be true or false, got "no"');
+    expect(() => new LogisticRegression({ c: 1 } as object)).toThrow('unknown hyperparameter "c" (known: C, fitIntercept, maxIterations, tolerance)');
   });
 
   it('rejects training data it cannot fit, naming the problem', async () => {
     const lr = new LogisticRegression();
     await expect(lr.fit(X, Uint8Array.from([0, 1]))).rejects.toThrow('y has 2 labels, X has 3 rows');
-    await expect(lr.fit(X, Uint8Array.from([0, 2, 1]))).rejects.toThrow('y[1] is 2; labels must be 0 or 1');
-    await expect(lr.fit(X, Uint8Array.from([1, 1, 1]))).rejects.toThrow('y holds only class 1; fitting needs both classes');
+    await expect(lr.fit(X, Uint8Array.from([0, 2, 1]))).rejects.toThrow('y[1] is 2, labels must be 0 or 1');
+    await expect(lr.fit(X, Uint8Array.from([1, 1, 1]))).rejects.toThrow('y has only positive (1) labels, fitting needs both classes');
     await expect(lr.fit({ ...X, data: Float32Array.from([0, 1, NaN, 0, 2, 2]) }, y)).rejects.toThrow(
-      'X[1, 0] is NaN: tfjs models need finite inputs (impute missing values first)',
+      'X[1, 0] is NaN, values must be finite (impute missing values first)',
     );
-    await expect(lr.fit({ ...X, rows: 4 }, y)).rejects.toThrow('X.data has 6 values, but X is 4 x 2 = 8');
+    await expect(lr.fit({ ...X, rows: 4 }, y)).rejects.toThrow('X.data has 6 values, 4 rows x 2 columns need 8');
     await expect(lr.fit(X, y, { featureNames: ['a'] })).rejects.toThrow('featureNames has 1 names, X has 2 columns');
     await expect(
       lr.fit(X, y, { validation: { X: { data: new Float32Array(3), rows: 1, cols: 3 }, y: Uint8Array.from([1]) } }),
@@ -111,7 +114,8 @@ describe('LogisticRegression input checks', () => {
 
   it('refuses to predict before fit, after dispose, or on a matrix of another width', async () => {
     const lr = new LogisticRegression();
-    expect(() => lr.predictProba(X)).toThrow('LogisticRegression is not fitted: call fit() or load a saved model first');
+    expect(() => lr.predictProba(X)).toThrow(NotFittedError);
+    expect(() => lr.predictProba(X)).toThrow('LogisticRegression is not fitted, call fit() or load a saved model first');
     await lr.fit(X, y, { featureNames: ['a', 'b'] });
     expect(lr.describe().featureNames).toEqual(['a', 'b']);
     expect(() => lr.predictProba({ data: new Float32Array(3), rows: 1, cols: 3 })).toThrow(
@@ -119,6 +123,7 @@ describe('LogisticRegression input checks', () => {
     );
     expect(lr.predictProba({ data: new Float32Array(0), rows: 0, cols: 2 })).toEqual(new Float32Array(0));
     lr.dispose();
-    expect(() => lr.predictProba(X)).toThrow('LogisticRegression was disposed');
+    expect(() => lr.predictProba(X)).toThrow(NotFittedError);
+    expect(() => lr.predictProba(X)).toThrow('LogisticRegression was disposed, call fit() or load a saved model first');
   });
 });

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkBoolean, checkHyperparameters, checkNumber } from '@purchase/core';
+import { checkFitInputs } from '../check-model-inputs';
 import type { FitOptions, Matrix } from '../model';
 import { initBackend } from './backend';
-import { assertTrainingData } from './input-checks';
 import { minimizeLbfgs } from './lbfgs';
 import { meanLogLoss, penalisedLogLoss } from './logistic-objective';
-import { TfjsClassifier, type FittedNetwork } from './tfjs-classifier';
+import { TFJS_INPUTS, TfjsClassifier, type FittedNetwork } from './tfjs-classifier';
 
 export interface LogisticRegressionParams {
   /** Inverse L2 strength, as scikit-learn's C: minimises C * sum(log loss) + ||w||^2 / 2. */
@@ -31,13 +32,12 @@ export class LogisticRegression extends TfjsClassifier {
 
   constructor(params: LogisticRegressionParams = {}) {
     super();
-    this.params = { ...DEFAULTS, ...params };
-    const { C, maxIterations, tolerance } = this.params;
-    if (!(C > 0) || !Number.isFinite(C)) throw new Error(`C must be a positive number, got ${C}`);
-    if (!Number.isInteger(maxIterations) || maxIterations < 1) {
-      throw new Error(`maxIterations must be a positive integer, got ${maxIterations}`);
-    }
-    if (!(tolerance >= 0)) throw new Error(`tolerance must be >= 0, got ${tolerance}`);
+    const h = checkHyperparameters(params, DEFAULTS);
+    checkNumber('C', h.C, { min: 0, minExclusive: true });
+    checkBoolean('fitIntercept', h.fitIntercept);
+    checkNumber('maxIterations', h.maxIterations, { min: 1, integer: true });
+    checkNumber('tolerance', h.tolerance, { min: 0 });
+    this.params = h;
   }
 
   /** Rebuilds a saved model around its loaded network (see loadTfjsModel). */
@@ -52,7 +52,7 @@ export class LogisticRegression extends TfjsClassifier {
   }
 
   async fit(X: Matrix, y: Uint8Array, options: FitOptions = {}): Promise<void> {
-    assertTrainingData(X, y, options);
+    checkFitInputs(X, y, options, TFJS_INPUTS);
     await initBackend();
     const { C, fitIntercept, maxIterations, tolerance } = this.params;
     const objective = penalisedLogLoss(X, y, C, fitIntercept);

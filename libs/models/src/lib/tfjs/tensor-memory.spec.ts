@@ -52,7 +52,7 @@ describe('tensor memory', () => {
       throw new Error('stopped by the caller');
     };
     await expect(net.fit(train.X, train.y, { validation, onProgress: stop })).rejects.toThrow('stopped by the caller');
-    expect(() => net.predictProba(validation.X)).toThrow('DenseNet is not fitted');
+    expect(() => net.predictProba(validation.X)).toThrow('DenseNet is not fitted, call fit() or load a saved model first');
     expect(tf.memory().numTensors).toBe(start);
   });
 });

@@ -1,10 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkFitted } from '@purchase/core';
+import { checkPredictInput, type ModelInputs } from '../check-model-inputs';
 import type { BinaryClassifier, FitOptions, Matrix, ModelDescription } from '../model';
-import { assertPredictInput } from './input-checks';
 import { writeLayersModel } from './layers-format';
 
 /** Rows per tfjs call in predictProba: bounds the activation memory of a very large X. */
 const PREDICT_BATCH = 32_768;
+
+/** Dense layers propagate NaN into every output, so a missing value is refused rather than predicted. */
+export const TFJS_INPUTS: ModelInputs = { allowNonFinite: false };
 
 /** What a fitted or loaded tfjs model holds: one layers network mapping `inputWidth` numbers to a probability. */
 export interface FittedNetwork {
@@ -43,7 +47,7 @@ export abstract class TfjsClassifier implements BinaryClassifier {
 
   predictProba(X: Matrix): Float32Array {
     const { network, inputWidth } = this.requireFitted();
-    assertPredictInput(X, inputWidth);
+    checkPredictInput(X, inputWidth, TFJS_INPUTS);
     if (X.rows === 0) return new Float32Array(0);
     const input = tf.tensor2d(X.data, [X.rows, X.cols], 'float32');
     try {
@@ -80,13 +84,6 @@ export abstract class TfjsClassifier implements BinaryClassifier {
   }
 
   private requireFitted(): FittedNetwork {
-    if (this.fitted === undefined) {
-      throw new Error(
-        this.disposed
-          ? `${this.modelName} was disposed`
-          : `${this.modelName} is not fitted: call fit() or load a saved model first`,
-      );
-    }
-    return this.fitted;
+    return checkFitted(this.fitted, this.modelName, { disposed: this.disposed });
   }
 }

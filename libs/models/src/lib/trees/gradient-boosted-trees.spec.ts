@@ -5,7 +5,7 @@ import type { FitProgress, Matrix } from '../model';
 import { GradientBoostedTrees } from './gradient-boosted-trees';
 import { loadTreeModel } from './load-tree-model';
 import { meanLogLoss } from './logistic-loss';
-import { rocAuc } from '@purchase/core';
+import { NotFittedError, rocAuc } from '@purchase/core';
 import { syntheticClassification } from '../../test-fixtures/synthetic-classification';
 import type { TreeJson } from './tree-model-format';
 
@@ -251,8 +251,9 @@ describe('GradientBoostedTrees errors', () => {
   });
 
   it('refuses to predict before fit', () => {
+    expect(() => new GradientBoostedTrees().predictProba(X)).toThrow(NotFittedError);
     expect(() => new GradientBoostedTrees().predictProba(X)).toThrow(
-      'the gradient-boosted trees are not fitted: call fit() or loadTreeModel() first',
+      'GradientBoostedTrees is not fitted, call fit() or load a saved model first',
     );
   });
 
@@ -263,15 +264,17 @@ describe('GradientBoostedTrees errors', () => {
     expect(() => new GradientBoostedTrees({ growPolicy: 'best' as 'lossguide' })).toThrow(
       'growPolicy must be one of "depthwise", "lossguide", got "best"',
     );
-    expect(() => new GradientBoostedTrees({ max_depth: 3 } as object)).toThrow('unknown hyperparameter "max_depth"');
+    expect(() => new GradientBoostedTrees({ max_depth: 3 } as object)).toThrow(
+      'unknown hyperparameter "max_depth" (known: nEstimators, learningRate, maxDepth, maxLeaves, growPolicy, minChildWeight, lambda, gamma, subsample, colsampleByTree, maxBins, earlyStoppingRounds, seed)',
+    );
   });
 
   it('checks what fit is given', async () => {
     const model = new GradientBoostedTrees();
-    await expect(model.fit(X, y.subarray(1))).rejects.toThrow('y has 49 labels for 50 rows');
-    await expect(model.fit(X, new Uint8Array(50))).rejects.toThrow('y has only negative (0) labels, fitting needs both');
+    await expect(model.fit(X, y.subarray(1))).rejects.toThrow('y has 49 labels, X has 50 rows');
+    await expect(model.fit(X, new Uint8Array(50))).rejects.toThrow('y has only negative (0) labels, fitting needs both classes');
     await expect(model.fit({ ...X, rows: 51 }, y)).rejects.toThrow('X.data has 150 values, 51 rows x 3 columns need 153');
-    await expect(model.fit(X, y, { featureNames: ['a'] })).rejects.toThrow('featureNames has 1 names for 3 columns');
+    await expect(model.fit(X, y, { featureNames: ['a'] })).rejects.toThrow('featureNames has 1 names, X has 3 columns');
     await expect(model.fit(X, y, { validation: { X: matrix([[1, 2]]), y: Uint8Array.of(1) } })).rejects.toThrow(
       'validation X has 2 columns, X has 3',
     );

@@ -1,11 +1,10 @@
 import type { FitOptions, Matrix } from '../model';
-import { checkChoice, checkNumber, withDefaults } from './check-hyperparameters';
 import { addTreeOnBins, assignLeavesOnBins } from './tree-on-bins';
-import { checkFitInputs } from './input-checks';
+import { checkFitInputs } from '../check-model-inputs';
 import { logit, meanLogLoss, startGradients, stepGradients } from './logistic-loss';
 import { binColumns, fitBinCuts, MAX_BINS, missingBin } from './quantile-bins';
-import { SeededRandom } from '@purchase/core';
-import { TreeEnsemble } from './tree-ensemble';
+import { checkChoice, checkHyperparameters, checkNumber, SeededRandom } from '@purchase/core';
+import { TREE_INPUTS, TreeEnsemble } from './tree-ensemble';
 import { TreeGrower, type GrowPolicy } from './tree-grower';
 import { TreeModel } from './tree-model';
 import type { TreeModelDocument } from './tree-model-format';
@@ -76,8 +75,8 @@ const DEFAULTS: GradientBoostedTreesHyperparameters = {
   seed: 0,
 };
 
-function checkHyperparameters(options: GradientBoostedTreesOptions): GradientBoostedTreesHyperparameters {
-  const h = withDefaults(DEFAULTS, options);
+function hyperparametersFrom(options: GradientBoostedTreesOptions): GradientBoostedTreesHyperparameters {
+  const h = checkHyperparameters(options, DEFAULTS);
   checkNumber('nEstimators', h.nEstimators, { min: 1, integer: true });
   checkNumber('learningRate', h.learningRate, { min: 0, max: 1, minExclusive: true });
   checkNumber('maxDepth', h.maxDepth, { min: 0, integer: true });
@@ -102,14 +101,14 @@ function checkHyperparameters(options: GradientBoostedTreesOptions): GradientBoo
  */
 export class GradientBoostedTrees extends TreeModel<GradientBoostedTreesHyperparameters, GradientBoostedTreesTraining> {
   readonly kind = 'gbdt' as const;
-  protected readonly name = 'the gradient-boosted trees';
+  protected readonly modelName = 'GradientBoostedTrees';
 
   constructor(options: GradientBoostedTreesOptions = {}) {
-    super(checkHyperparameters(options));
+    super(hyperparametersFrom(options));
   }
 
   async fit(X: Matrix, y: Uint8Array, options: FitOptions = {}): Promise<void> {
-    const positives = checkFitInputs(X, y, options);
+    const positives = checkFitInputs(X, y, options, TREE_INPUTS);
     const h = this.hyperparameters;
     const n = X.rows;
     const cols = X.cols;

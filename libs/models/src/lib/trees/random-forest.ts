@@ -1,10 +1,9 @@
 import type { FitOptions, Matrix } from '../model';
-import { checkChoice, checkNumber, withDefaults } from './check-hyperparameters';
 import { addTreeOnBins } from './tree-on-bins';
-import { checkFitInputs } from './input-checks';
+import { checkFitInputs } from '../check-model-inputs';
 import { binColumns, fitBinCuts, MAX_BINS, missingBin } from './quantile-bins';
-import { countPositives, LOG_LOSS_EPS, rocAuc, SeededRandom } from '@purchase/core';
-import { TreeEnsemble } from './tree-ensemble';
+import { checkBoolean, checkChoice, checkHyperparameters, checkNumber, countPositives, LOG_LOSS_EPS, rocAuc, SeededRandom } from '@purchase/core';
+import { TREE_INPUTS, TreeEnsemble } from './tree-ensemble';
 import { TreeGrower } from './tree-grower';
 import { TreeModel } from './tree-model';
 import type { TreeModelDocument } from './tree-model-format';
@@ -62,8 +61,8 @@ const DEFAULTS: RandomForestHyperparameters = {
   seed: 0,
 };
 
-function checkHyperparameters(options: RandomForestOptions): RandomForestHyperparameters {
-  const h = withDefaults(DEFAULTS, options);
+function hyperparametersFrom(options: RandomForestOptions): RandomForestHyperparameters {
+  const h = checkHyperparameters(options, DEFAULTS);
   checkNumber('nEstimators', h.nEstimators, { min: 1, integer: true });
   checkNumber('maxDepth', h.maxDepth, { min: 0, integer: true });
   checkNumber('maxLeaves', h.maxLeaves, { min: 0, integer: true });
@@ -71,7 +70,7 @@ function checkHyperparameters(options: RandomForestOptions): RandomForestHyperpa
   checkNumber('minSamplesLeaf', h.minSamplesLeaf, { min: 0, minExclusive: true });
   if (typeof h.maxFeatures === 'number') checkNumber('maxFeatures', h.maxFeatures, { min: 0, max: 1, minExclusive: true });
   else checkChoice('maxFeatures', h.maxFeatures, ['sqrt', 'log2', 'all']);
-  if (typeof h.bootstrap !== 'boolean') throw new Error(`bootstrap must be true or false, got ${JSON.stringify(h.bootstrap)}`);
+  checkBoolean('bootstrap', h.bootstrap);
   checkNumber('maxBins', h.maxBins, { min: 2, max: MAX_BINS, integer: true });
   checkNumber('seed', h.seed, { min: -(2 ** 31), max: 2 ** 32 - 1, integer: true });
   return h;
@@ -91,15 +90,15 @@ function featuresPerSplit(maxFeatures: RandomForestHyperparameters['maxFeatures'
  */
 export class RandomForest extends TreeModel<RandomForestHyperparameters, RandomForestTraining> {
   readonly kind = 'random_forest' as const;
-  protected readonly name = 'the random forest';
+  protected readonly modelName = 'RandomForest';
 
   constructor(options: RandomForestOptions = {}) {
-    super(checkHyperparameters(options));
+    super(hyperparametersFrom(options));
   }
 
   /** Validation data, if given, only feeds progress: a forest does not stop early. */
   async fit(X: Matrix, y: Uint8Array, options: FitOptions = {}): Promise<void> {
-    const positives = checkFitInputs(X, y, options);
+    const positives = checkFitInputs(X, y, options, TREE_INPUTS);
     const h = this.hyperparameters;
     const n = X.rows;
     const cols = X.cols;

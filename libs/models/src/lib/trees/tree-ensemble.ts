@@ -1,8 +1,11 @@
 import type { Matrix } from '../model';
 import { compileTrees } from './compiled-trees';
-import { checkWidth } from './input-checks';
+import { checkPredictInput, type ModelInputs } from '../check-model-inputs';
 import { treeFromJson, treeToJson, type TreeModelDocument, type TreeModelKind } from './tree-model-format';
 import type { TreeNodes } from './tree-nodes';
+
+/** The trees take NaN (a missing value, with a bin of its own) and ±Infinity (the outer bins). */
+export const TREE_INPUTS: ModelInputs = { allowNonFinite: true };
 
 /** Feature importance of a tree model, one entry per input column. */
 export interface FeatureImportance {
@@ -35,7 +38,7 @@ export class TreeEnsemble {
   }
 
   predictProba(X: Matrix): Float32Array {
-    checkWidth(X, this.inputWidth);
+    checkPredictInput(X, this.inputWidth, TREE_INPUTS);
     const sums = new Float64Array(X.rows);
     this.compiled.addLeafSums(X, sums);
     const out = new Float32Array(X.rows);

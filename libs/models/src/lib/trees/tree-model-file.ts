@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeDirAtomic } from '@purchase/core';
-import { TREE_MODEL_FILE, validateTreeModelDocument, type TreeModelDocument } from './tree-model-format';
+import { TREE_MODEL_FILE, checkTreeModelDocument, type TreeModelDocument } from './tree-model-format';
 
 /** Writes the model directory: `dir/trees.json`, the directory replaced as a whole. */
 export async function writeTreeModel(dir: string, doc: TreeModelDocument): Promise<void> {
@@ -24,7 +24,7 @@ export async function readTreeModel(dir: string): Promise<TreeModelDocument> {
     throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
   }
   try {
-    return validateTreeModelDocument(json);
+    return checkTreeModelDocument(json);
   } catch (err) {
     throw new Error(`${file}: ${(err as Error).message}`);
   }

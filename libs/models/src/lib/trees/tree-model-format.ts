@@ -71,7 +71,7 @@ export function treeFromJson(tree: TreeJson): TreeNodes {
  * Checks that a parsed JSON value is a tree model this build can predict with, and returns it typed.
  * Throws an Error naming the first problem found (the caller prefixes the file name).
  */
-export function validateTreeModelDocument(doc: unknown): TreeModelDocument {
+export function checkTreeModelDocument(doc: unknown): TreeModelDocument {
   if (!isObject(doc)) throw new Error('not a tree model (expected a JSON object)');
   if (doc.format !== TREE_MODEL_FORMAT) throw new Error(`format is ${JSON.stringify(doc.format)}, expected "${TREE_MODEL_FORMAT}"`);
   // Documents written before the spelling was unified call it `version`; bundles on disk still have them.
@@ -93,13 +93,13 @@ export function validateTreeModelDocument(doc: unknown): TreeModelDocument {
     if (names.length !== inputWidth) throw new Error(`featureNames has ${names.length} names for ${inputWidth} features`);
   }
   if (typeof doc.baseScore !== 'number' || !Number.isFinite(doc.baseScore)) throw new Error('baseScore must be a finite number');
-  const cuts = validateCuts(doc.binCuts, inputWidth);
+  const cuts = checkCuts(doc.binCuts, inputWidth);
   if (!Array.isArray(doc.trees) || doc.trees.length === 0) throw new Error('trees must be a non-empty array');
-  doc.trees.forEach((tree, t) => validateTree(tree, t, cuts));
+  doc.trees.forEach((tree, t) => checkTree(tree, t, cuts));
   return doc as unknown as TreeModelDocument;
 }
 
-function validateCuts(binCuts: unknown, inputWidth: number): number[][] {
+function checkCuts(binCuts: unknown, inputWidth: number): number[][] {
   if (!Array.isArray(binCuts)) throw new Error('binCuts must be an array');
   if (binCuts.length !== inputWidth) throw new Error(`binCuts has ${binCuts.length} features, inputWidth is ${inputWidth}`);
   binCuts.forEach((cuts, f) => {
@@ -112,7 +112,7 @@ function validateCuts(binCuts: unknown, inputWidth: number): number[][] {
 }
 
 /** A tree is well formed when every array has one entry per node, splits are in range and the nodes form one tree rooted at 0. */
-function validateTree(tree: unknown, t: number, cuts: number[][]): void {
+function checkTree(tree: unknown, t: number, cuts: number[][]): void {
   if (!isObject(tree)) throw new Error(`tree ${t} must be an object`);
   const size = Array.isArray(tree.feature) ? tree.feature.length : 0;
   for (const key of TREE_ARRAYS) {

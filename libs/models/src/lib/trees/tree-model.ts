@@ -1,3 +1,4 @@
+import { checkFitted } from '@purchase/core';
 import type { BinaryClassifier, FitOptions, Matrix, ModelDescription } from '../model';
 import type { FeatureImportance, TreeEnsemble } from './tree-ensemble';
 import { writeTreeModel } from './tree-model-file';
@@ -20,8 +21,8 @@ export abstract class TreeModel<Hyperparameters extends object, Training extends
 
   abstract fit(X: Matrix, y: Uint8Array, options?: FitOptions): Promise<void>;
 
-  /** How errors name the model: "the gradient-boosted trees", "the random forest". */
-  protected abstract readonly name: string;
+  /** How errors name the model: its class name. */
+  protected abstract readonly modelName: string;
 
   predictProba(X: Matrix): Float32Array {
     return this.fitted().predictProba(X);
@@ -76,7 +77,6 @@ export abstract class TreeModel<Hyperparameters extends object, Training extends
   }
 
   protected fitted(): TreeEnsemble {
-    if (this.ensemble === null) throw new Error(`${this.name} ${this.name.endsWith('trees') ? 'are' : 'is'} not fitted: call fit() or loadTreeModel() first`);
-    return this.ensemble;
+    return checkFitted(this.ensemble, this.modelName);
   }
 }
