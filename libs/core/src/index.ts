@@ -14,6 +14,7 @@ export { checkNumber, checkChoice, checkBoolean, type NumberRule } from './lib/c
 export { checkHyperparameters } from './lib/check-hyperparameters';
 export { NotFittedError, checkFitted } from './lib/not-fitted-error';
 export { isObject, describeValue } from './lib/json-guards';
+export { DocumentProblems } from './lib/document-problems';
 export { sha256, sha256File } from './lib/sha256';
 export { writeFileAtomic, writeDirAtomic, writeJsonAtomic, writeViaTemp, type FileContents } from './lib/atomic-write';
 export { tempName, tempPrefix, removeStaleTemps, removeTrackedTemps, removedTempsLine, onSignalWhileTracking } from './lib/temp-files';

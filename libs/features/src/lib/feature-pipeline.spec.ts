@@ -179,7 +179,7 @@ describe('FeaturePipeline JSON', () => {
     const names = [...good.columnNames];
     [names[3], names[4]] = [names[4], names[3]];
     expect(load({ ...good, columnNames: names })).toThrow(
-      'bundle/pipeline.json: columnNames[3] is "device_type=Desktop", the fitted state gives "device_type=Mobile"',
+      'bundle/pipeline.json: 2 problems in the feature pipeline:\n  - columnNames[3] is "device_type=Desktop", the fitted state gives "device_type=Mobile"\n  - columnNames[4] is "device_type=Mobile", the fitted state gives "device_type=Desktop"',
     );
     expect(load({ ...good, engineered: good.engineered.slice(0, 2) })).toThrow(
       'bundle/pipeline.json: engineered must have one entry per engineered feature of the spec (3), got 2',

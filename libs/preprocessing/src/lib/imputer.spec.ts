@@ -82,9 +82,10 @@ describe('Imputer', () => {
     expect(back.fittedRows).toBe(4);
 
     const json = imputer.toJSON();
-    expect(() => Imputer.fromJSON(json, other, 'pipeline.json imputer')).toThrow(
-      'pipeline.json imputer: columns[0] is for "time_spent", the spec\'s column 1 is "x"',
-    );
+    // Every problem at once, each at its place: here all five columns are another spec's.
+    const other5 = () => Imputer.fromJSON(json, other, 'pipeline.json imputer');
+    expect(other5).toThrow(/^pipeline\.json imputer: 14 problems in the imputer:\n {2}- columns\[0\] is for "time_spent", the spec's column 1 is "x"\n/);
+    expect(other5).toThrow('\n  - columns[4] ("visits") has the fill "New", not a valid integer value');
     expect(() => Imputer.fromJSON({ ...json, columns: json.columns.slice(1) }, sessions)).toThrow(
       'imputer: columns must list the 5 input columns of spec "customer-sessions", got 4',
     );

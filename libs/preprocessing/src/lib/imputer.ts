@@ -1,5 +1,5 @@
 import { UNKNOWN_CATEGORY, type ColumnSpec, type DatasetSpec, type MissingRuleName } from './dataset-spec';
-import { medianInPlace } from '@purchase/core';
+import { describeValue, DocumentProblems, isObject, medianInPlace } from '@purchase/core';
 import type { RawRecord } from './raw-record';
 
 export const IMPUTER_FORMAT = 'purchase-imputer';
@@ -125,29 +125,39 @@ export class Imputer {
     };
   }
 
-  /** Loads a fitted imputer, checking it was fitted for `spec` (same columns, order and rules). */
+  /**
+   * Loads a fitted imputer, checking it was fitted for `spec` (same columns, order and rules); every
+   * problem is collected, each at its path, and reported in one Error.
+   */
   static fromJSON(json: unknown, spec: DatasetSpec, source = 'imputer'): Imputer {
-    const fail = (message: string): never => {
-      throw new Error(`${source}: ${message}`);
-    };
-    if (typeof json !== 'object' || json === null) return fail(`expected an object, got ${JSON.stringify(json)}`);
+    const p = new DocumentProblems();
+    if (!isObject(json)) {
+      p.add('', `expected an object, got ${describeValue(json)}`);
+      p.throwIfAny(source, 'imputer');
+    }
     const doc = json as Partial<ImputerJSON>;
-    if (doc.format !== IMPUTER_FORMAT) fail(`format must be "${IMPUTER_FORMAT}", got ${JSON.stringify(doc.format)}`);
+    if (doc.format !== IMPUTER_FORMAT) p.add('format', `must be "${IMPUTER_FORMAT}", got ${describeValue(doc.format)}`);
     if (doc.formatVersion !== IMPUTER_FORMAT_VERSION) {
-      fail(`formatVersion ${JSON.stringify(doc.formatVersion)} is not supported (this code reads version ${IMPUTER_FORMAT_VERSION})`);
+      p.add('formatVersion', `${describeValue(doc.formatVersion)} is not supported (this code reads version ${IMPUTER_FORMAT_VERSION})`);
     }
-    if (!Number.isInteger(doc.fittedRows) || (doc.fittedRows as number) < 1) fail(`fittedRows must be a positive integer, got ${JSON.stringify(doc.fittedRows)}`);
+    p.throwIfAny(source, 'imputer');
+    if (!Number.isInteger(doc.fittedRows) || (doc.fittedRows as number) < 1) p.add('fittedRows', `must be a positive integer, got ${describeValue(doc.fittedRows)}`);
+    const columns: ImputedColumn[] = [];
     if (!Array.isArray(doc.columns) || doc.columns.length !== spec.columns.length) {
-      fail(`columns must list the ${spec.columns.length} input columns of spec "${spec.name}", got ${Array.isArray(doc.columns) ? doc.columns.length : JSON.stringify(doc.columns)}`);
+      const got = Array.isArray(doc.columns) ? doc.columns.length : describeValue(doc.columns);
+      p.add('columns', `must list the ${spec.columns.length} input columns of spec "${spec.name}", got ${got}`);
+    } else {
+      doc.columns.forEach((entry: unknown, i) => {
+        const expected = spec.columns[i];
+        const c = (isObject(entry) ? entry : {}) as Partial<ImputedColumn>;
+        const at = `columns[${i}]`;
+        if (c.column !== expected.name) p.add(at, `is for ${describeValue(c.column)}, the spec's column ${i + 1} is "${expected.name}"`);
+        if (c.rule !== expected.missing.rule) p.add(at, `("${expected.name}") has rule ${describeValue(c.rule)}, the spec says "${expected.missing.rule}"`);
+        if (!fillMatches(expected, c.value)) p.add(at, `("${expected.name}") has the fill ${describeValue(c.value)}, not a valid ${expected.type} value`);
+        columns.push({ column: expected.name, rule: expected.missing.rule, value: c.value as ImputedColumn['value'] });
+      });
     }
-    const columns = (doc.columns as unknown[]).map((entry, i): ImputedColumn => {
-      const expected = spec.columns[i];
-      const c = (entry ?? {}) as Partial<ImputedColumn>;
-      if (c.column !== expected.name) fail(`columns[${i}] is for ${JSON.stringify(c.column)}, the spec's column ${i + 1} is "${expected.name}"`);
-      if (c.rule !== expected.missing.rule) fail(`columns[${i}] ("${expected.name}") has rule ${JSON.stringify(c.rule)}, the spec says "${expected.missing.rule}"`);
-      if (!fillMatches(expected, c.value)) fail(`columns[${i}] ("${expected.name}") has the fill ${JSON.stringify(c.value)}, not a valid ${expected.type} value`);
-      return { column: expected.name, rule: expected.missing.rule, value: c.value as ImputedColumn['value'] };
-    });
+    p.throwIfAny(source, 'imputer');
     return new Imputer(spec, columns, doc.fittedRows as number);
   }
 }

@@ -1,3 +1,4 @@
+import { describeValue, DocumentProblems, isObject } from '@purchase/core';
 import {
   SPEC_FORMAT,
   SPEC_FORMAT_VERSION,
@@ -12,19 +13,7 @@ import {
 
 type Json = Record<string, unknown>;
 
-/** Collects every problem of a document, each named by its path, so one load reports them all. */
-class Problems {
-  readonly list: string[] = [];
-  add(path: string, message: string): void {
-    this.list.push(`${path} ${message}`);
-  }
-}
-
-const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const show = describeValue;
 
 function kindOf(v: unknown): string {
   if (v === null) return 'null';
@@ -32,24 +21,24 @@ function kindOf(v: unknown): string {
   return typeof v === 'object' ? 'an object' : show(v);
 }
 
-function checkKeys(obj: Json, path: string, allowed: readonly string[], p: Problems): void {
+function checkKeys(obj: Json, path: string, allowed: readonly string[], p: DocumentProblems): void {
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) p.add(path, `has an unknown field "${key}" (allowed: ${allowed.join(', ')})`);
   }
 }
 
-function text(obj: Json, key: string, path: string, p: Problems): string {
+function text(obj: Json, key: string, path: string, p: DocumentProblems): string {
   const v = obj[key];
   if (typeof v === 'string' && v.length > 0) return v;
   p.add(`${path}${key}`, `must be a non-empty string, got ${show(v)}`);
   return '';
 }
 
-function optionalText(obj: Json, key: string, path: string, p: Problems): string | undefined {
+function optionalText(obj: Json, key: string, path: string, p: DocumentProblems): string | undefined {
   return obj[key] === undefined ? undefined : text(obj, key, path, p);
 }
 
-function optionalNumber(obj: Json, key: string, path: string, p: Problems): number | undefined {
+function optionalNumber(obj: Json, key: string, path: string, p: DocumentProblems): number | undefined {
   const v = obj[key];
   if (v === undefined) return undefined;
   if (typeof v === 'number' && Number.isFinite(v)) return v;
@@ -58,7 +47,7 @@ function optionalNumber(obj: Json, key: string, path: string, p: Problems): numb
 }
 
 /** The value if it is one of `options` (or `fallback` when absent), else null with the problem noted. */
-function oneOf<T extends string>(obj: Json, key: string, path: string, options: readonly T[], p: Problems, fallback?: T): T | null {
+function oneOf<T extends string>(obj: Json, key: string, path: string, options: readonly T[], p: DocumentProblems, fallback?: T): T | null {
   const v = obj[key];
   if (v === undefined && fallback !== undefined) return fallback;
   if (typeof v === 'string' && (options as readonly string[]).includes(v)) return v as T;
@@ -66,7 +55,7 @@ function oneOf<T extends string>(obj: Json, key: string, path: string, options: 
   return null;
 }
 
-function parseMissing(col: Json, column: ColumnSpec, path: string, p: Problems): MissingRule {
+function parseMissing(col: Json, column: ColumnSpec, path: string, p: DocumentProblems): MissingRule {
   const at = `${path}missing`;
   const m = col['missing'];
   if (!isObject(m)) {
@@ -117,7 +106,7 @@ const COLUMN_KEYS: Record<ColumnSpec['type'], readonly string[]> = {
   boolean: ['name', 'type', 'description', 'missing'],
 };
 
-function parseColumn(col: unknown, path: string, p: Problems): ColumnSpec | null {
+function parseColumn(col: unknown, path: string, p: DocumentProblems): ColumnSpec | null {
   if (!isObject(col)) {
     p.add(path, `must be an object, got ${kindOf(col)}`);
     return null;
@@ -144,7 +133,7 @@ function parseColumn(col: unknown, path: string, p: Problems): ColumnSpec | null
   return column;
 }
 
-function parseCategories(v: unknown, path: string, p: Problems): string[] {
+function parseCategories(v: unknown, path: string, p: DocumentProblems): string[] {
   if (!Array.isArray(v) || v.length === 0) {
     p.add(path, `must be a non-empty array of strings, got ${kindOf(v)}`);
     return [];
@@ -169,7 +158,7 @@ const ENGINEERED_KEYS: Record<EngineeredFeatureSpec['kind'], readonly string[]> 
   behavioral_segment: ['name', 'kind', 'description', 'time', 'pages', 'basket'],
 };
 
-function parseEngineered(f: unknown, path: string, numeric: ReadonlyMap<string, NumericColumnSpec>, p: Problems): EngineeredFeatureSpec | null {
+function parseEngineered(f: unknown, path: string, numeric: ReadonlyMap<string, NumericColumnSpec>, p: DocumentProblems): EngineeredFeatureSpec | null {
   if (!isObject(f)) {
     p.add(path, `must be an object, got ${kindOf(f)}`);
     return null;
@@ -210,7 +199,7 @@ function parseEngineered(f: unknown, path: string, numeric: ReadonlyMap<string, 
   return feature;
 }
 
-function parseCosts(v: unknown, p: Problems): CostSpec | undefined {
+function parseCosts(v: unknown, p: DocumentProblems): CostSpec | undefined {
   if (v === undefined) return undefined;
   if (!isObject(v)) {
     p.add('costs', `must be an object, got ${kindOf(v)}`);
@@ -256,7 +245,7 @@ export function parseSpec(json: unknown, source: string): DatasetSpec {
   if (json['formatVersion'] !== SPEC_FORMAT_VERSION) {
     throw new Error(`${source}: formatVersion ${show(json['formatVersion'])} is not supported (this code reads version ${SPEC_FORMAT_VERSION})`);
   }
-  const p = new Problems();
+  const p = new DocumentProblems();
   checkKeys(json, 'the spec', TOP_KEYS, p);
   const name = text(json, 'name', '', p);
   const description = optionalText(json, 'description', '', p);
@@ -322,8 +311,7 @@ export function parseSpec(json: unknown, source: string): DatasetSpec {
   }
   const costs = parseCosts(json['costs'], p);
 
-  if (p.list.length === 1) throw new Error(`${source}: ${p.list[0]}`);
-  if (p.list.length > 1) throw new Error(`${source}: ${p.list.length} problems in the dataset spec:\n  - ${p.list.join('\n  - ')}`);
+  p.throwIfAny(source, 'dataset spec');
   const spec: DatasetSpec = {
     format: SPEC_FORMAT,
     formatVersion: SPEC_FORMAT_VERSION,

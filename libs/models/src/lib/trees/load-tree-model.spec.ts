@@ -57,8 +57,25 @@ describe('loadTreeModel on a damaged or foreign artifact', () => {
     ['a missing tree array', (d) => delete (d.trees[1] as Partial<TreeModelDocument['trees'][0]>).gain, 'tree 1: "gain" must be an array of 7 finite numbers, one per node'],
     ['a split on a feature that does not exist', (d) => (d.trees[0].feature[0] = 3), 'tree 0 node 0: feature 3 is out of range [0, 3)'],
     ['a split bin past the cuts', (d) => (d.trees[0].splitBin[0] = 999), /^tree 0 node 0: splitBin 999 is out of range for feature \d, which has \d+ cuts$/],
-    ['a child before its parent (a cycle)', (d) => (d.trees[0].left[0] = 0), 'tree 0 node 0: child 0 must come after its parent and be below 7'],
-    ['a node with two parents', (d) => (d.trees[0].right[d.trees[0].left[0]] = d.trees[0].right[0]), /^tree 0 node \d: child \d already has parent 0$/],
+    [
+      'a child before its parent (a cycle), and the node it orphans',
+      (d) => (d.trees[0].left[0] = 0),
+      '2 problems in the tree model:\n  - tree 0 node 0: child 0 must come after its parent and be below 7\n  - tree 0 node 1 is not reachable from the root',
+    ],
+    [
+      'a node with two parents, and the node it orphans',
+      (d) => (d.trees[0].right[d.trees[0].left[0]] = d.trees[0].right[0]),
+      '2 problems in the tree model:\n  - tree 0 node 1: child 2 already has parent 0\n  - tree 0 node 6 is not reachable from the root',
+    ],
+    [
+      'several faults at once, each at its place',
+      (d) => {
+        (d as Record<string, unknown>).kind = 'mlp';
+        d.binCuts[1].reverse();
+        (d as Record<string, unknown>).baseScore = 'x';
+      },
+      '3 problems in the tree model:\n  - kind "mlp" is not a tree model (expected "gbdt" or "random_forest")\n  - baseScore must be a finite number\n  - binCuts[1] must be finite numbers in increasing order',
+    ],
     ['a leaf with a child', (d) => (d.trees[0].left[6] = 5), 'tree 0 node 6: a leaf (feature -1) must have left and right -1, got 5 and -1'],
     ['a non-finite leaf value', (d) => ((d.trees[0].value as unknown[])[6] = null), 'tree 0: "value" must be an array of 7 finite numbers, one per node'],
     ['no trees', (d) => (d.trees = []), 'trees must be a non-empty array'],
