@@ -19,7 +19,6 @@ export {
 } from './lib/dataset-spec';
 export { parseSpec } from './lib/parse-spec';
 export { loadSpec } from './lib/load-spec';
-export { inputFields, type InputField } from './lib/input-fields';
 export type { RawValue, RawRecord, FieldRule, FieldError } from './lib/raw-record';
 export { ColumnChecker, isFieldError } from './lib/column-checker';
 export { RowCoercer, requiredColumns, type RowCoercerOptions, type CoercedRow } from './lib/row-coercer';
