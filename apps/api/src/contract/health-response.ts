@@ -2,6 +2,29 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 
+/** What the served model was trained on, from its bundle's dataset spec. */
+export class DatasetInfo {
+  @JSONSchema({ description: 'Name of the dataset spec.', example: 'customer-sessions' })
+  @IsString()
+  spec!: string;
+
+  @JSONSchema({ description: 'The training file.', example: 'customer_sessions.csv' })
+  @IsString()
+  file!: string;
+
+  @JSONSchema({ description: 'Data rows of the training file.' })
+  @IsNumber()
+  rows!: number;
+
+  @JSONSchema({ description: 'The target column the model predicts.', example: 'purchase' })
+  @IsString()
+  target!: string;
+
+  @JSONSchema({ description: 'The value of the target that purchase_prediction 1 stands for.', example: '1' })
+  @IsString()
+  positive!: string;
+}
+
 /** The served model's description: PredictorInfo of the inference lib, without the version. */
 export class ModelInfo {
   @JSONSchema({ description: 'The kind of model: logistic_regression, mlp, gbdt or random_forest.' })
@@ -37,6 +60,10 @@ export class ModelInfo {
   @JSONSchema({ description: "Headline metrics on the training run's test split." })
   @IsObject()
   metrics!: Record<string, number>;
+
+  @ValidateNested()
+  @Type(() => DatasetInfo)
+  dataset!: DatasetInfo;
 }
 
 @JSONSchema((s) => ({ ...s, required: ['status', 'model_loaded', 'version', 'model_info'] }))

@@ -24,6 +24,7 @@ class ConstantModel implements ServedModel {
       threshold_rule: 'fixed',
       created_at: '2025-01-01T00:00:00.000Z',
       metrics: {},
+      dataset: { spec: 'test', file: 'test.csv', rows: 10, target: 'purchase', positive: '1' },
     };
   }
   predictMany(records: readonly unknown[]): Prediction[] {

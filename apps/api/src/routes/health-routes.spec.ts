@@ -18,6 +18,7 @@ describe('health routes', () => {
     const { version: _version, ...info } = service.models.current!.info;
     expect(res.body).toEqual({ status: 'healthy', model_loaded: true, version: 'v1', model_info: info });
     expect(res.body.model_info.features).toEqual(['time_spent', 'pages_viewed', 'basket_value', 'device_type', 'customer_type']);
+    expect(res.body.model_info.dataset).toEqual({ spec: 'customer-sessions', file: 'customer_sessions.csv', rows: 500, target: 'purchase', positive: '1' });
     expect(Object.keys(res.body.model_info)).toEqual(
       expect.arrayContaining(['model_type', 'features', 'threshold', 'created_at', 'metrics', 'encoded_features']),
     );

@@ -135,6 +135,10 @@ function dataSection(report: EvaluationReport): ReportSection {
   const facts = [`Data: ${d.name}`];
   if (d.sha256) facts.push(`SHA-256 ${d.sha256}`);
   blocks.push({ kind: 'paragraph', text: facts.join(', ') + '.' });
+  if (d.spec) {
+    const { column, positive, negative } = d.spec.target;
+    blocks.push({ kind: 'paragraph', text: `Dataset spec "${d.spec.name}"; target: ${column}, positive "${positive}" (a purchase), negative "${negative}".` });
+  }
   blocks.push(
     table(
       ['split', 'rows', 'purchases', 'purchase rate'],

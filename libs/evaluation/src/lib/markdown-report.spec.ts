@@ -70,6 +70,13 @@ describe('renderMarkdownReport', () => {
     expect(md).toContain('- Trained on synthetic data.');
   });
 
+  it('names the dataset spec and the target when the report carries them', () => {
+    const report = sampleReport();
+    const withSpec = { ...report, dataset: { ...report.dataset, spec: { name: 'online-shoppers', target: { column: 'Revenue', positive: 'TRUE', negative: 'FALSE' } } } };
+    expect(renderMarkdownReport(withSpec)).toContain('Dataset spec "online-shoppers"; target: Revenue, positive "TRUE" (a purchase), negative "FALSE".');
+    expect(renderMarkdownReport(report)).not.toContain('Dataset spec');
+  });
+
   it('is a pure function of the data', () => {
     expect(renderMarkdownReport(sampleReport())).toBe(md);
   });

@@ -55,6 +55,8 @@ export interface DatasetSummary {
   splits: { name: string; rows: number; positives: number }[];
   /** Names of the model's input features, in order. */
   features?: string[];
+  /** The dataset spec's name and the target it predicts: the column and its positive value. */
+  spec?: { name: string; target: { column: string; positive: string; negative: string } };
 }
 
 export interface ModelReport {

@@ -37,6 +37,7 @@ describe('PurchasePredictor', () => {
       threshold_rule: 'fixed for tests',
       created_at: trees.published.manifest.createdAt,
       metrics: { roc_auc: 0.75 },
+      dataset: { spec: 'customer-sessions', file: 'customer_sessions.csv', rows: trees.records.length, target: 'purchase', positive: '1' },
     });
     expect(predictor.info.encoded_features).toContain('engagement_score');
   });

@@ -21,6 +21,8 @@ export interface PredictorInfo {
   created_at: string;
   /** Headline test-split metrics of the model (e.g. roc_auc, f1). */
   metrics: Record<string, number>;
+  /** What the model was trained on: the dataset spec, the file, and the target it predicts. */
+  dataset: { spec: string; file: string; rows: number; target: string; positive: string };
 }
 
 /** A record that failed the spec's checks; `errors` lists every problem with its column. */
@@ -68,6 +70,13 @@ export class PurchasePredictor {
       threshold_rule: manifest.model.thresholdRule,
       created_at: manifest.createdAt,
       metrics: { ...manifest.model.metrics },
+      dataset: {
+        spec: this.spec.name,
+        file: manifest.data.file,
+        rows: manifest.data.rows,
+        target: this.spec.target.column,
+        positive: this.spec.target.positive,
+      },
     };
   }
 

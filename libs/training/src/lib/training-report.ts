@@ -48,6 +48,7 @@ export function trainingReport(input: TrainingReportInput): EvaluationReport {
     dataset: {
       name: data.dataFile,
       sha256: data.dataSha256,
+      spec: { name: spec.name, target: { ...spec.target } },
       splits: SPLIT_NAMES.map((s) => ({
         name: s,
         rows: splits.y[s].length,
