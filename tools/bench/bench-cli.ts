@@ -16,7 +16,7 @@ export interface BenchSection {
 /** In the order `npm run bench` runs them. */
 export const SECTIONS: Record<string, BenchSection> = {
   data: { meaning: 'the session generator on 1M rows, beside the same PRNG draws with no formatting', run: dataBench.run },
-  features: { meaning: 'the feature transform on 1M records beside a copy and a read floor; the danfojs reads', run: featuresBench.run },
+  features: { meaning: 'the feature transform on 1M records beside a copy and a read floor; the training reads (readDataset)', run: featuresBench.run },
   models: { meaning: 'tfjs logistic regression and dense net: fit and predict on the wasm and cpu backends', run: modelsBench.run },
   trees: {
     meaning: 'gradient-boosted trees on 1M sessions beside XGBoost hist on one thread (when python3-xgboost is installed)',

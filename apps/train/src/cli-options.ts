@@ -1,6 +1,7 @@
 import { SELECTION_METRICS, type SelectionMetric } from '@purchase/evaluation';
 import { UsageError, type CliDeclaration, type ParsedCommandLine } from '@purchase/cli';
 import { CANDIDATES, CANDIDATE_NAMES, DEFAULT_COSTS, isCandidateName, type CandidateName, type ThresholdRule } from '@purchase/training';
+import { delimiterArgument, delimiterOption } from './delimiter-option';
 import type { TrainOptions } from './training-run';
 
 /** The training CLI's options: what it parses and what `--help` prints. */
@@ -13,6 +14,7 @@ export const TRAIN_CLI = {
   options: {
     data: { type: 'string', value: 'FILE', default: 'data/raw/customer_sessions.csv', meaning: 'training CSV' },
     spec: { type: 'string', value: 'FILE', default: 'data/specs/customer-sessions.json', meaning: 'dataset spec, see data/specs/README.md' },
+    delimiter: delimiterOption('--spec'),
     out: {
       type: 'string',
       value: 'DIR',
@@ -108,6 +110,7 @@ export function trainCommand(args: ParsedCommandLine<typeof TRAIN_CLI>): TrainCo
   if (!Number.isInteger(resamples) || resamples < 10) throw new UsageError(`--resamples must be an integer >= 10, got "${values.resamples}"`);
   const value = positive('value', values.value);
   const cost = positive('cost', values.cost);
+  const delimiter = delimiterArgument(values.delimiter);
   return {
     data: values.data,
     spec: values.spec,
@@ -122,6 +125,7 @@ export function trainCommand(args: ParsedCommandLine<typeof TRAIN_CLI>): TrainCo
       ...(value === undefined ? {} : { foundPurchaseValue: value }),
       ...(cost === undefined ? {} : { nonBuyerTargetingCost: cost }),
     },
+    ...(delimiter === undefined ? {} : { delimiter }),
     ...(fromBundle === undefined ? {} : { fromBundle }),
   };
 }

@@ -46,7 +46,7 @@ describe('predictCli', () => {
     for (const name of Object.keys(PREDICT_CLI.options)) {
       expect(help).toMatch(new RegExp(`^  --${name} [A-Z]+ +\\S.*(\\(default: [^)]+\\)|\\(required\\))$`, 'm'));
     }
-    expect(help).toContain('  --errors FILE  rejected rows with line number, column, rule and reason; written only when a row is rejected,');
+    expect(help).toContain('  --errors FILE     rejected rows with line number, column, rule and reason; written only when a row is rejected,');
     expect(help).toContain('\nexit codes:\n  0    done\n');
   });
 
@@ -70,6 +70,19 @@ describe('predictCli', () => {
     expect(await score(SESSIONS)).toBe(0);
     expect(errors).toEqual([`predictions: ${path.join(out, 'scored.csv')}`, 'no rows rejected']);
     expect(await readdir(out)).toEqual(['scored.csv']);
+  });
+
+  it('reads the file with --delimiter over the spec dialect, and exits 2 for a delimiter that cannot be one', async () => {
+    const text = await readFile(SESSIONS, 'utf8');
+    const input = path.join(work, 'semicolons.csv');
+    await writeFile(input, text.replace(/,/g, ';'));
+    expect(await score(SESSIONS, '--output', path.join(out, 'commas.csv'))).toBe(0);
+    expect(await score(input, '--delimiter', ';')).toBe(0);
+    expect(errors.at(-1)).toBe('no rows rejected');
+    expect(await readFile(path.join(out, 'scored.csv'), 'utf8')).toBe(await readFile(path.join(out, 'commas.csv'), 'utf8'));
+    errors.length = 0;
+    expect(await score(input, '--delimiter', ';;')).toBe(2);
+    expect(errors).toEqual(['predict: --delimiter must be one character, got ";;"; see npm run predict -- --help']);
   });
 
   it('writes the errors file when a row is rejected, and points at it', async () => {

@@ -2,6 +2,7 @@
 import { BundleError, PurchasePredictor, scoreCsvFile } from '@purchase/inference';
 import { removedTempsLine } from '@purchase/core';
 import { runCli, type CliDeclaration } from '@purchase/cli';
+import { delimiterArgument, delimiterOption } from './delimiter-option';
 import { ProgressBar } from './progress-bar';
 
 /** The predict CLI's options: what it parses and what `--help` prints. */
@@ -18,6 +19,7 @@ export const PREDICT_CLI = {
       required: true,
       meaning: 'scored CSV: the id column, purchase_probability, purchase_prediction, prediction_confidence',
     },
+    delimiter: delimiterOption("the bundle's spec"),
     errors: {
       type: 'string',
       value: 'FILE',
@@ -31,6 +33,7 @@ export const PREDICT_CLI = {
 
 export function predictCli(argv: string[]): Promise<number> {
   return runCli(PREDICT_CLI, argv, async ({ values }) => {
+    const delimiter = delimiterArgument(values.delimiter);
     const predictor = await PurchasePredictor.load(values.model).catch((err: unknown) => {
       if (err instanceof BundleError && err.missing) throw new Error(`${err.message}: train one first with npm run train`);
       throw err;
@@ -42,6 +45,7 @@ export function predictCli(argv: string[]): Promise<number> {
     const bar = new ProgressBar('score', 'kB');
     const result = await scoreCsvFile(predictor, values.input, values.output, {
       errorsPath: values.errors,
+      ...(delimiter === undefined ? {} : { delimiter }),
       onProgress: (p) => bar.update(kilobytes(p.bytesRead), kilobytes(p.totalBytes), `${count(p.rowsScored)} rows, ${count(p.rowsRejected)} rejected`),
     });
     const seconds = (performance.now() - started) / 1000;

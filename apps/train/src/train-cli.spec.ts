@@ -1,4 +1,4 @@
-import { appendFile, cp, mkdtemp, readdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TRAIN_CLI, trainCommand } from './cli-options';
@@ -36,6 +36,10 @@ describe('trainCommand', () => {
     expect(o.seed).toBe(7);
   });
 
+  it('reads --delimiter', () => {
+    expect(parseTrainArgs(['--delimiter', ';'])).toMatchObject({ delimiter: ';' });
+  });
+
   it('reads --from-bundle with --out, and nothing else is needed', () => {
     expect(parseTrainArgs(['--from-bundle', 'cache/bundle', '--out', 'elsewhere'])).toMatchObject({ fromBundle: 'cache/bundle', out: 'elsewhere' });
   });
@@ -48,6 +52,9 @@ describe('trainCommand', () => {
     [['--threshold', 'half'], '--threshold must be f1 or profit, got "half"'],
     [['--cost', 'cheap'], '--cost must be a number >= 0, got "cheap"'],
     [['--max-rejected', '5'], '--max-rejected is a share of rows between 0 and 1, got "5"'],
+    [['--delimiter', ''], '--delimiter must be one character, got ""'],
+    [['--delimiter', '\n'], '--delimiter must not be a line break'],
+    [['--from-bundle', 'b', '--delimiter', ';'], '--from-bundle publishes a bundle trained before; --delimiter would not be used'],
     [['--from-bundle', 'b', '--seed', '7', '--models', 'lr'], '--from-bundle publishes a bundle trained before; --seed, --models would not be used'],
   ])('rejects %j with "%s"', (argv, message) => {
     expect(() => parseTrainArgs(argv)).toThrow(message);
@@ -100,6 +107,20 @@ describe('trainCli', () => {
     expect(errors[0]).toMatch(new RegExp(`^train: .*${path.basename(empty)}.*empty`, 'i'));
     await expect(readdir(out)).rejects.toThrow(/ENOENT/);
   });
+
+  it('trains on a ";"-separated file with --delimiter, and refuses it without', async () => {
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const semicolons = path.join(work, 'semicolons.csv');
+    await writeFile(semicolons, (await readFile(path.resolve(__dirname, '../../../data/raw/customer_sessions.csv'), 'utf8')).replace(/,/g, ';'));
+    const out = path.join(work, 'models-semicolons');
+    expect(await trainCli(['--data', semicolons, '--out', out, '--models', 'lr', '--resamples', '10'])).toBe(1);
+    expect(errors[0]).toMatch(/is not comma-separated CSV: .* it has semicolons: read it with --delimiter ";"/);
+    expect(await trainCli(['--data', semicolons, '--delimiter', ';', '--out', out, '--models', 'lr', '--resamples', '10'])).toBe(0);
+    expect(logs.join('\n')).toMatch(/^\s*kept\s+500\b/m);
+    // The bundle records how its data was read: scoring a file of the same shape needs no flag.
+    const manifest = JSON.parse(await readFile(path.join(out, 'current', 'manifest.json'), 'utf8'));
+    expect(manifest.spec.csv).toEqual({ delimiter: ';', quote: '"' });
+  }, 60_000);
 
   describe('--from-bundle', () => {
     let trained: string;

@@ -24,15 +24,13 @@ describe('the libraries, packed and installed outside the workspace', () => {
       if (packed.status !== 0) throw new Error(`npm pack of ${lib} failed (run npm run build first):\n${packed.output}`);
     }
     const tarball = (lib: string) => `file:packs/${readdirSync(packs).find((f) => f.startsWith(`purchase-${lib}-`))}`;
-    const rootPackage = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { overrides: Record<string, string> };
     const manifest = {
       name: 'retailer-scoring',
       version: '1.0.0',
       private: true,
       dependencies: Object.fromEntries(['core', 'preprocessing', 'features', 'models', 'inference'].map((lib) => [`@purchase/${lib}`, tarball(lib)])),
-      // The packages' own @purchase/* dependencies come from the same tarballs; danfojs-node needs
-      // the same overrides as the workspace (see the README).
-      overrides: { ...rootPackage.overrides, ...Object.fromEntries(LIBS.map((lib) => [`@purchase/${lib}`, tarball(lib)])) },
+      // The packages' own @purchase/* dependencies come from the same tarballs (see the README).
+      overrides: Object.fromEntries(LIBS.map((lib) => [`@purchase/${lib}`, tarball(lib)])),
     };
     writeFileSync(path.join(scratch.dir, 'package.json'), JSON.stringify(manifest, null, 2));
     cpSync(path.join(ROOT, 'tools/e2e/consumer/train-and-predict.cjs'), path.join(scratch.dir, 'train-and-predict.cjs'));

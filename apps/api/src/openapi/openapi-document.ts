@@ -4,7 +4,7 @@ import { ReloadResponse } from '../contract/admin-response';
 import { batchPredictionRequestClass } from '../contract/batch-prediction-request';
 import { CustomerSession } from '../contract/customer-session';
 import { ErrorDetail, ErrorResponse } from '../contract/error-response';
-import { HealthResponse, ModelInfo } from '../contract/health-response';
+import { DatasetInfo, HealthResponse, ModelInfo } from '../contract/health-response';
 import {
   InferenceRequest,
   InferenceResponse,
@@ -61,6 +61,7 @@ export function openApiDocument(options: { maxBatch: number; modelName: string; 
     BatchPredictionResponse,
     HealthResponse,
     ModelInfo,
+    DatasetInfo,
     ErrorResponse,
     ErrorDetail,
     ReloadResponse,

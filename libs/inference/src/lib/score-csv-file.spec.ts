@@ -118,28 +118,82 @@ describe('scoreCsvFile', () => {
     expect(scored.map((r) => r[0])).toEqual(['customer_id', ...[first, second, third].map((l) => l.split(',')[0])]);
   });
 
-  it('reads CRLF line ends, a byte-order mark and quoted fields; a record must fit on one line', async () => {
+  it('reads CRLF line ends, a byte-order mark and quoted fields, a record by the line it starts on', async () => {
     const [header, first] = sessionLines;
     const cells = first.split(',');
     const quoted = cells.map((c, i) => (i === 4 ? `"${c}"` : c)).join(',');
     const input = path.join(dir, 'windows.csv');
-    // Lines: 1 header, 2 a row, 3 the same row quoted, 4-5 one record over two lines, 6 a bad value.
+    // Lines: 1 header, 2 a row, 3 the same row quoted, 4-5 one record over two lines (its id holds a line break), 6 a bad value.
     await writeFile(input, `\uFEFF${header}\r\n${first}\r\n${quoted}\r\n"7\r\n7",1,2,3,Mobile,New,0\r\n999,-1,2,3,Mobile,New,0\r\n`);
     const output = path.join(dir, 'out.csv');
     const result = await scoreCsvFile(predictor, input, output);
-    expect(result).toMatchObject({ rows: 5, scored: 2, rejected: 3 });
+    expect(result).toMatchObject({ rows: 4, scored: 2, rejected: 2 });
     const rows = await readCsv(output);
     expect(rows[0]).toEqual(['customer_id', 'purchase_probability', 'purchase_prediction', 'prediction_confidence']);
     expect(rows[2]).toEqual(rows[1]);
     expect(await readFile(result.errorsPath as string, 'utf8')).toBe(
       [
         'line,id,column,rule,reason',
-        '4,,,csv_syntax,not valid CSV: unterminated quoted field starting at character 1',
-        `5,"7""",customer_id,id,"customer_id: id must be an integer, got ""7\\"""""`,
+        `4,"7\r\n7",customer_id,id,"customer_id: id must be an integer, got ""7\\r\\n7"""`,
         '6,999,time_spent,range,time_spent: -1 is below the minimum 0',
         '',
       ].join('\n'),
     );
+  });
+
+  it('scores a record whose quoted field holds a line break once, at its first line: the line inside is no row', async () => {
+    const [header, first, second] = sessionLines;
+    const input = path.join(dir, 'notes.csv');
+    // An extra column the spec ignores holds a note over lines 3-4; its second line looks like a row of its own.
+    await writeFile(input, [`${header},note`, `${first},plain`, `${second},"says ""hi"", then`, `${first}"`, `${first},"a, b"`, ''].join('\n'));
+    const output = path.join(dir, 'out.csv');
+    const result = await scoreCsvFile(predictor, input, output);
+    expect(result).toMatchObject({ rows: 3, scored: 3, rejected: 0, errorsPath: undefined });
+    await scoreCsvFile(predictor, SESSIONS_CSV, path.join(dir, 'all.csv'));
+    const all = await readCsv(path.join(dir, 'all.csv'));
+    expect(await readCsv(output)).toEqual([all[0], all[1], all[2], all[1]]);
+  });
+
+  it('reports malformed quoting with the line the record starts on, and reads on from the next line', async () => {
+    const [header, first, second, third] = sessionLines;
+    const input = path.join(dir, 'broken.csv');
+    const bad = `${first.slice(0, first.indexOf(','))},"12"x,1,2,Mobile,New,0`;
+    await writeFile(input, [header, first, bad, second, `"${third}`, third, ''].join('\n'));
+    const output = path.join(dir, 'out.csv');
+    const errorsPath = path.join(dir, 'rejected.csv');
+    const result = await scoreCsvFile(predictor, input, output, { errorsPath });
+    expect(result).toMatchObject({ rows: 5, scored: 3, rejected: 2 });
+    expect(await readFile(errorsPath, 'utf8')).toBe(
+      [
+        'line,id,column,rule,reason',
+        `3,,,csv_syntax,"not valid CSV: a quoted field must be followed by "","" or the end of the line, found ""x"" at character ${bad.indexOf('x') + 1}"`,
+        '5,,,csv_syntax,not valid CSV: unterminated quoted field starting at character 1',
+        '',
+      ].join('\n'),
+    );
+    expect((await readCsv(output)).slice(1).map((r) => r[0])).toEqual([first, second, third].map((l) => l.split(',')[0]));
+  });
+
+  it('reads the dialect of the bundle spec, and a delimiter given in the options over it', async () => {
+    const [header, first, second] = sessionLines;
+    const semicolons = path.join(dir, 'semicolons.csv');
+    await writeFile(semicolons, [header, first, second].map((l) => l.replace(/,/g, ';')).join('\n') + '\n');
+    const expected = await scoreCsvFile(predictor, SESSIONS_CSV, path.join(dir, 'all.csv'));
+    expect(expected.scored).toBeGreaterThan(2);
+    const viaOption = await scoreCsvFile(predictor, semicolons, path.join(dir, 'option.csv'), { delimiter: ';' });
+    expect(viaOption).toMatchObject({ rows: 2, scored: 2, rejected: 0 });
+    const all = await readCsv(path.join(dir, 'all.csv'));
+    expect(await readCsv(path.join(dir, 'option.csv'))).toEqual(all.slice(0, 3));
+
+    // A spec declaring `;` and `'`: a quoted category in that dialect.
+    const spec = { ...predictor.spec, csv: { delimiter: ';', quote: "'" } };
+    const withDialect = Object.create(predictor, { spec: { value: spec } }) as PurchasePredictor;
+    const cells = second.split(',');
+    cells[4] = `'${cells[4]}'`;
+    await writeFile(semicolons, [header, first, cells.join(',')].map((l) => l.replace(/,/g, ';')).join('\n'));
+    expect(await scoreCsvFile(withDialect, semicolons, path.join(dir, 'spec.csv'))).toMatchObject({ rows: 2, scored: 2, rejected: 0 });
+    expect(await readCsv(path.join(dir, 'spec.csv'))).toEqual(all.slice(0, 3));
+    await expect(scoreCsvFile(predictor, semicolons, path.join(dir, 'x.csv'), { delimiter: '\n' })).rejects.toThrow('the delimiter must not be a line break');
   });
 
   it('identifies rows by line number when the file has no id column', async () => {

@@ -1,17 +1,17 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import { removeStaleTemps, tempPrefix, writeViaTemp, type RemovedTemp } from '@purchase/core';
-import { CsvSyntaxError, RowCoercer, splitCsvLine, type FieldError, type RawRecord } from '@purchase/preprocessing';
+import { csvDialectOf, readCsvRecords, RowCoercer, type CsvDialect, type FieldError, type RawRecord } from '@purchase/preprocessing';
 import type { PurchasePredictor } from './purchase-predictor';
-import { readLineBatches } from './read-line-batches';
 
 export interface ScoreCsvOptions {
   /** Where rejected rows go; default: the output path with ".errors.csv" in place of ".csv". */
   errorsPath?: string;
   /** Rows scored per model call; the memory held is about this many records. Default 4096. */
   batchSize?: number;
+  /** Overrides the delimiter of the bundle spec's CSV dialect (the predict CLI's --delimiter). */
+  delimiter?: string;
   /** Called after each batch and once at the end. */
   onProgress?: (progress: ScoreProgress) => void;
 }
@@ -31,7 +31,7 @@ export interface ScoreCsvResult {
    * belongs to the predictions beside it.
    */
   errorsPath: string | undefined;
-  /** Data rows read (non-blank lines after the header). */
+  /** Data rows read (non-blank records after the header; a record may span lines inside quotes). */
   rows: number;
   scored: number;
   rejected: number;
@@ -44,10 +44,12 @@ export interface ScoreCsvResult {
 /**
  * Scores a CSV file into a CSV file, streaming: the input is read in chunks and scored in batches,
  * so a file of any length is scored in constant memory. Each row is checked against the bundle's
- * spec exactly as training read it (RowCoercer); a rejected row is written to the errors file with
- * its line number (header = line 1), column, rule and reason, never dropped silently. A record
- * must fit on one line: a quote left open rejects its line alone (rule csv_syntax) rather than
- * swallowing the lines after it. Blank lines are skipped and counted. Output rows
+ * spec exactly as training read it (readCsvRecords in the spec's dialect, then RowCoercer); a
+ * rejected row is written to the errors file with the line it starts on (header = line 1), column,
+ * rule and reason, never dropped silently. A quoted field may hold delimiters, doubled quotes and
+ * line breaks; a malformed one (rule csv_syntax) rejects its record, reported at its first line,
+ * and reading resumes on the next line, so a quote left open does not swallow the file. Blank lines
+ * are skipped and counted. Output rows
  * keep the input order: the id column (the spec's id column when the file has it, else `line`),
  * then purchase_probability, purchase_prediction, prediction_confidence. Both files are written to
  * temporary names and renamed at the end, so a failed run leaves no partial output; the temps a
@@ -66,6 +68,7 @@ export async function scoreCsvFile(
   for (const target of [outputPath, errorsPath]) {
     if (path.resolve(target) === path.resolve(inputPath)) throw new Error(`${target} is the input file: refusing to overwrite it`);
   }
+  const dialect = csvDialectOf(predictor.spec, options.delimiter);
   const totalBytes = await inputSize(inputPath);
 
   const removedTemps: RemovedTemp[] = [];
@@ -80,7 +83,7 @@ export async function scoreCsvFile(
     try {
       out = await open(outTmp, 'w');
       errors = await open(errTmp, 'w');
-      const counts = await scoreStream(predictor, inputPath, input, out, errors, batchSize, (p) =>
+      const counts = await scoreStream(predictor, inputPath, input, dialect, out, errors, batchSize, (p) =>
         options.onProgress?.({ ...p, bytesRead: input.bytesRead, totalBytes }),
       );
       for (const handle of [out, errors]) {
@@ -123,7 +126,8 @@ type Counts = Omit<ScoreCsvResult, 'outputPath' | 'errorsPath' | 'removedTemps'>
 async function scoreStream(
   predictor: PurchasePredictor,
   source: string,
-  input: Readable,
+  input: AsyncIterable<Buffer>,
+  dialect: CsvDialect,
   out: FileHandle,
   errors: FileHandle,
   batchSize: number,
@@ -134,7 +138,6 @@ async function scoreStream(
   let idHeader = 'line';
   const records: RawRecord[] = [];
   const ids: string[] = [];
-  let line = 0;
 
   const flush = async (): Promise<void> => {
     if (records.length === 0) return;
@@ -151,34 +154,22 @@ async function scoreStream(
     progress({ rowsScored: counts.scored, rowsRejected: counts.rejected });
   };
 
-  for await (const lines of readLineBatches(input)) {
+  for await (const batch of readCsvRecords(input, { dialect })) {
+    const { records: rows, lines } = batch;
     let rejectedText = '';
-    for (const text of lines) {
-      line++;
+    for (let i = 0; i < rows.length; i++) {
+      const cells = rows[i];
+      const line = lines[i];
       if (coercer === undefined) {
-        const header = readHeader(source, text);
-        coercer = RowCoercer.forHeader(predictor.spec, header, source, {
-          target: 'ignore',
-          id: 'optional',
-        });
+        coercer = RowCoercer.forHeader(predictor.spec, cells, source, { target: 'ignore', id: 'optional' });
         const idColumn = predictor.spec.idColumn;
-        if (idColumn !== null && header.includes(idColumn)) idHeader = idColumn;
+        if (idColumn !== null && cells.includes(idColumn)) idHeader = idColumn;
         await write(out, `${csvField(idHeader)},purchase_probability,purchase_prediction,prediction_confidence\n`);
         await write(errors, 'line,id,column,rule,reason\n');
         continue;
       }
-      if (text === '' || text === '\r') {
+      if (cells.length === 1 && cells[0] === '') {
         counts.blankLines++;
-        continue;
-      }
-      let cells: string[];
-      try {
-        cells = splitCsvLine(text);
-      } catch (err) {
-        if (!(err instanceof CsvSyntaxError)) throw err;
-        counts.rows++;
-        counts.rejected++;
-        rejectedText += `${line},,,csv_syntax,${csvField(`not valid CSV: ${err.message}`)}\n`;
         continue;
       }
       counts.rows++;
@@ -192,21 +183,18 @@ async function scoreStream(
       ids.push(idHeader === 'line' ? String(line) : csvField(row.id as string));
       if (records.length === batchSize) await flush();
     }
+    const syntax = batch.syntaxError;
+    if (syntax !== undefined) {
+      if (coercer === undefined) throw new Error(`${source}: the header line is not valid CSV: ${syntax.message}`);
+      counts.rows++;
+      counts.rejected++;
+      rejectedText += `${syntax.line},,,csv_syntax,${csvField(`not valid CSV: ${syntax.message}`)}\n`;
+    }
     if (rejectedText !== '') await write(errors, rejectedText);
   }
   if (coercer === undefined) throw new Error(`${source} is empty: expected a CSV header line naming the columns`);
   await flush();
   return counts;
-}
-
-/** The header's cells; a BOM is not part of the first column's name. */
-function readHeader(source: string, text: string): string[] {
-  try {
-    return splitCsvLine(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    if (err instanceof CsvSyntaxError) throw new Error(`${source}: the header line is not valid CSV: ${err.message}`);
-    throw err;
-  }
 }
 
 function errorLines(line: number, id: string | null, errors: readonly FieldError[]): string {

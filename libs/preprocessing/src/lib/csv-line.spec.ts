@@ -1,4 +1,4 @@
-import { CsvSyntaxError, findCsvSyntaxError, splitCsvLine } from './csv-line';
+import { CsvSyntaxError, splitCsvLine } from './csv-line';
 
 describe('splitCsvLine', () => {
   it('splits plain cells, keeping empty ones (a trailing comma is an empty last cell)', () => {
@@ -26,22 +26,5 @@ describe('splitCsvLine', () => {
   it('throws CsvSyntaxError for an unterminated quote or text after a closing quote', () => {
     expect(() => splitCsvLine('1,"open')).toThrow(new CsvSyntaxError('unterminated quoted field starting at character 3', 'unterminated'));
     expect(() => splitCsvLine('1,"ab"c,3')).toThrow('a quoted field must be followed by a comma, found "c" at character 7');
-  });
-});
-
-describe('findCsvSyntaxError', () => {
-  it('is null for valid text, including a quoted field spanning lines', () => {
-    expect(findCsvSyntaxError('a,b\n1,"x\ny"\n2,3\n')).toBeNull();
-  });
-
-  it('names the line where a bad field is, counting lines inside quoted fields', () => {
-    expect(findCsvSyntaxError('a,b\r\n1,"x\r\ny"\r\n2,"3"z\r\n')).toEqual({
-      line: 4,
-      message: 'a quoted field must be followed by a comma, found "z" at character 6',
-    });
-  });
-
-  it('reports an unterminated quote at the line where it starts', () => {
-    expect(findCsvSyntaxError('a,b\n1,2\n3,"never closed\n4,5\n')).toEqual({ line: 3, message: 'unterminated quoted field starting at character 3' });
   });
 });

@@ -17,7 +17,9 @@ const CR = 13;
  * Splits one CSV record (RFC 4180: comma separator, "" escapes a quote inside a quoted field) into
  * its cells. A trailing \r (CRLF files) is dropped. Lines without quotes take a fast path (split).
  * Throws CsvSyntaxError for an unterminated quote or text after a closing quote; character
- * positions in messages are 1-based. For streaming (one line at a time): no state, no danfojs.
+ * positions in messages are 1-based. Files are read with readCsvRecords (training and scoring
+ * alike: a record may span lines, any dialect); this splits a single known line, for test fixtures
+ * and as the benchmarks' floor.
  */
 export function splitCsvLine(line: string): string[] {
   const end = line.length > 0 && line.charCodeAt(line.length - 1) === CR ? line.length - 1 : line.length;
@@ -56,33 +58,4 @@ export function splitCsvLine(line: string): string[] {
       i = comma + 1;
     }
   }
-}
-
-/**
- * The first line of `text` that is not valid CSV, with the reason, or null. A quoted field may span
- * lines; an unterminated one is reported at the line where it starts.
- */
-export function findCsvSyntaxError(text: string): { line: number; message: string } | null {
-  let start = 0;
-  let line = 1;
-  while (start < text.length) {
-    const first = line;
-    let nl = text.indexOf('\n', start);
-    if (nl < 0) nl = text.length;
-    for (;;) {
-      try {
-        splitCsvLine(text.slice(start, nl));
-        break;
-      } catch (err) {
-        if (!(err instanceof CsvSyntaxError)) throw err;
-        if (err.kind === 'after_quote' || nl >= text.length) return { line: first, message: err.message };
-        nl = text.indexOf('\n', nl + 1);
-        if (nl < 0) nl = text.length;
-        line++;
-      }
-    }
-    start = nl + 1;
-    line++;
-  }
-  return null;
 }

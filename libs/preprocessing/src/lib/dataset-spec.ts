@@ -96,6 +96,15 @@ export interface CostSpec {
   currency?: string;
 }
 
+/**
+ * How the dataset's CSV files are written: the field delimiter and the quote character (RFC 4180
+ * with other characters: a quote inside a quoted field is doubled). Default `,` and `"`.
+ */
+export interface CsvDialect {
+  delimiter: string;
+  quote: string;
+}
+
 export interface DatasetSpec {
   format: typeof SPEC_FORMAT;
   formatVersion: typeof SPEC_FORMAT_VERSION;
@@ -113,4 +122,6 @@ export interface DatasetSpec {
   columns: ColumnSpec[];
   engineered: EngineeredFeatureSpec[];
   costs?: CostSpec;
+  /** The files' dialect when the spec declares one (both fields filled in); absent: `,` and `"`. */
+  csv?: CsvDialect;
 }

@@ -133,6 +133,22 @@ describe('parseSpec', () => {
       currency: 'EUR',
     });
   });
+
+  it('reads the CSV dialect, filling the one field left out, and lists what is wrong with one', () => {
+    expect(parseSpec(doc(), 'x').csv).toBeUndefined();
+    expect(parseSpec({ ...doc(), csv: { delimiter: ';' } }, 'x').csv).toEqual({ delimiter: ';', quote: '"' });
+    expect(parseSpec({ ...doc(), csv: { delimiter: '\t', quote: "'" } }, 'x').csv).toEqual({ delimiter: '\t', quote: "'" });
+    expect(() => parseSpec({ ...doc(), csv: { delimiter: ';;', quote: '\n', escape: '\\' } }, 'x.json')).toThrow(
+      [
+        'x.json: 3 problems in the dataset spec:',
+        '  - csv has an unknown field "escape" (allowed: delimiter, quote)',
+        '  - csv.delimiter must be one character, got ";;"',
+        '  - csv.quote must not be a line break',
+      ].join('\n'),
+    );
+    expect(() => parseSpec({ ...doc(), csv: { delimiter: '"' } }, 'x.json')).toThrow('x.json: csv has the same delimiter and quote "\\""');
+    expect(() => parseSpec({ ...doc(), csv: ';' }, 'x.json')).toThrow('x.json: csv must be an object such as {"delimiter": ";", "quote": "\\""}, got ";"');
+  });
 });
 
 describe('loadSpec', () => {

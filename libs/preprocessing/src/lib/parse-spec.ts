@@ -1,10 +1,12 @@
 import { describeValue, DocumentProblems, isObject } from '@purchase/core';
+import { dialectCharacterProblem, DEFAULT_CSV_DIALECT } from './csv-dialect';
 import {
   SPEC_FORMAT,
   SPEC_FORMAT_VERSION,
   UNKNOWN_CATEGORY,
   type ColumnSpec,
   type CostSpec,
+  type CsvDialect,
   type DatasetSpec,
   type EngineeredFeatureSpec,
   type MissingRule,
@@ -218,6 +220,24 @@ function parseCosts(v: unknown, p: DocumentProblems): CostSpec | undefined {
   return costs;
 }
 
+function parseCsvDialect(v: unknown, p: DocumentProblems): CsvDialect | undefined {
+  if (v === undefined) return undefined;
+  if (!isObject(v)) {
+    p.add('csv', `must be an object such as {"delimiter": ";", "quote": "\\""}, got ${kindOf(v)}`);
+    return undefined;
+  }
+  checkKeys(v, 'csv', ['delimiter', 'quote'], p);
+  const dialect = { ...DEFAULT_CSV_DIALECT };
+  for (const key of ['delimiter', 'quote'] as const) {
+    if (v[key] === undefined) continue;
+    const problem = dialectCharacterProblem(v[key]);
+    if (problem) p.add(`csv.${key}`, problem);
+    else dialect[key] = v[key] as string;
+  }
+  if (dialect.delimiter === dialect.quote) p.add('csv', `has the same delimiter and quote ${JSON.stringify(dialect.quote)}`);
+  return dialect;
+}
+
 const TOP_KEYS = [
   'format',
   'formatVersion',
@@ -231,6 +251,7 @@ const TOP_KEYS = [
   'columns',
   'engineered',
   'costs',
+  'csv',
 ] as const;
 
 /**
@@ -310,6 +331,7 @@ export function parseSpec(json: unknown, source: string): DatasetSpec {
     });
   }
   const costs = parseCosts(json['costs'], p);
+  const csv = parseCsvDialect(json['csv'], p);
 
   p.throwIfAny(source, 'dataset spec');
   const spec: DatasetSpec = {
@@ -326,5 +348,6 @@ export function parseSpec(json: unknown, source: string): DatasetSpec {
   };
   if (description !== undefined) spec.description = description;
   if (costs) spec.costs = costs;
+  if (csv) spec.csv = csv;
   return spec;
 }

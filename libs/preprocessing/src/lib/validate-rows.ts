@@ -1,4 +1,5 @@
-import type { DatasetSpec } from './dataset-spec';
+import { DEFAULT_CSV_DIALECT, delimiterName } from './csv-dialect';
+import type { CsvDialect, DatasetSpec } from './dataset-spec';
 import type { FieldError, FieldRule, RawRecord } from './raw-record';
 import { RowCoercer, requiredColumns } from './row-coercer';
 
@@ -48,6 +49,13 @@ export interface DatasetReadResult {
   report: ReadReport;
 }
 
+export interface ValidateRowsOptions {
+  /** The 1-based line each row starts on (readCsvRecords gives them); default: counted from the line breaks in the cells. */
+  lines?: ArrayLike<number>;
+  /** The dialect the rows were read in, for messages; default `,` and `"`. */
+  dialect?: CsvDialect;
+}
+
 const MAX_SHOWN = 80;
 const clip = (s: string): string => (s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}...` : s);
 
@@ -61,17 +69,23 @@ function countNewlines(cells: readonly string[]): number {
 
 /**
  * Validates the rows of a CSV file, given as text cells (rows[0] is the header), against the spec:
- * each row is kept or listed in `rejected` with its 1-based line number (lines inside quoted cells
- * are counted) and every reason. Blank lines are skipped and listed. Throws one Error naming `file`
- * when the header is not a comma-separated header with the spec's columns, or there are no data rows.
+ * each row is kept or listed in `rejected` with its 1-based line number (the line it starts on) and
+ * every reason. Blank lines are skipped and listed. Throws one Error naming `file` when the header
+ * is not a header (in the dialect's delimiter) with the spec's columns, or there are no data rows.
  */
-export function validateRows(file: string, spec: DatasetSpec, rows: readonly (readonly string[])[]): DatasetReadResult {
+export function validateRows(file: string, spec: DatasetSpec, rows: readonly (readonly string[])[], options: ValidateRowsOptions = {}): DatasetReadResult {
+  const delimiter = (options.dialect ?? DEFAULT_CSV_DIALECT).delimiter;
   if (rows.length === 0) throw new Error(`${file} is empty: expected a CSV header line naming the columns`);
   const header = rows[0].slice();
   if (header[0]?.charCodeAt(0) === 0xfeff) header[0] = header[0].slice(1);
   if (header.length === 1 && header[0] === '') throw new Error(`${file}: the first line is blank; expected a CSV header line naming the columns`);
   if (header.length === 1) {
-    throw new Error(`${file} is not comma-separated CSV: its first line "${clip(header[0])}" has no comma (expected a header like ${requiredColumns(spec).join(',')})`);
+    const name = delimiterName(delimiter);
+    const hint = [',', ';', '\t', '|'].find((d) => d !== delimiter && header[0].includes(d));
+    const other = hint === undefined ? '' : `; it has ${delimiterName(hint)}s: read it with --delimiter ${JSON.stringify(hint)} or "csv": {"delimiter": ${JSON.stringify(hint)}} in the spec`;
+    throw new Error(
+      `${file} is not ${name}-separated CSV: its first line "${clip(header[0])}" has no ${name} (expected a header like ${requiredColumns(spec).join(delimiter)})${other}`,
+    );
   }
   const coercer = RowCoercer.forHeader(spec, header, file);
 
@@ -93,11 +107,16 @@ export function validateRows(file: string, spec: DatasetSpec, rows: readonly (re
     rejected.push(column === undefined ? { line, id, reason, errors } : { line, id, column, reason, errors });
   };
 
+  const given = options.lines;
   let nextLine = 2 + countNewlines(rows[0]);
   for (let k = 1; k < rows.length; k++) {
     const cells = rows[k];
-    const line = nextLine;
-    nextLine += 1 + countNewlines(cells);
+    let line: number;
+    if (given) line = given[k];
+    else {
+      line = nextLine;
+      nextLine += 1 + countNewlines(cells);
+    }
     if (cells.length === 1 && cells[0] === '') {
       blankLines.push(line);
       continue;

@@ -25,6 +25,8 @@ export interface TrainingOptions {
   data: string;
   /** The dataset spec file (data/specs/README.md). */
   spec: string;
+  /** The CSV delimiter of `data`, over the one the spec declares (its "csv" dialect, else ","). */
+  delimiter?: string;
   /** The models directory: the bundle goes to <out>/<version>, and <out>/current is switched to it. */
   out: string;
   /** The bundle's version; default: publishBundle's (UTC time and a random suffix). The report names it only when given here. */
@@ -72,7 +74,10 @@ export async function trainAndPublish(options: TrainingOptions): Promise<Trainin
   checkOptions(options);
   const { seed } = options;
   const onEvent = options.onEvent ?? (() => undefined);
-  const spec = await loadSpec(options.spec);
+  // A delimiter given for this run becomes the spec's dialect, so that the bundle records how its
+  // data was read and scoring reads files of the same shape without being told again.
+  const declared = await loadSpec(options.spec);
+  const spec = options.delimiter === undefined ? declared : { ...declared, csv: { delimiter: options.delimiter, quote: declared.csv?.quote ?? '"' } };
   const read = await readDataset(options.data, spec);
   const total = read.report.dataLines;
   if (read.records.length === 0) throw new Error(`${options.data}: no usable rows (${read.rejected.length} rejected)`);
