@@ -59,11 +59,8 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle();
   const app = createApp({ predictorSource: models, config, logger, lifecycle });
   const server = createApiServer(app, config);
-  const port = await listen(server, config.port, config.host);
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, docs: `${url}/docs`, model_loaded: models.current !== undefined }, 'listening');
-  process.stderr.write(`${SERVICE.name} ${SERVICE.version} listening on ${url} (API docs: ${url}/docs)\n`);
-
+  // Signals are handled from before the service listens: a signal that comes right after the
+  // listening line must not meet Node's default (an exit without draining).
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading the model');
     models.reload().catch(() => undefined);
@@ -93,6 +90,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+
+  const port = await listen(server, config.port, config.host);
+  // Stopped while binding: the shutdown under way closes the listener.
+  if (stopping) {
+    server.close();
+    return;
+  }
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, docs: `${url}/docs`, model_loaded: models.current !== undefined }, 'listening');
+  process.stderr.write(`${SERVICE.name} ${SERVICE.version} listening on ${url} (API docs: ${url}/docs)\n`);
 }
 
 /**
