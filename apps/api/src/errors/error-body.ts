@@ -15,7 +15,21 @@ const MIN_ERROR_BUDGET = 4096;
  * stop at MAX_ERROR_DETAILS and at the size of the request body (4 KiB at least).
  */
 export function writeError(res: ServerResponse, error: ApiError, requestId: string): void {
-  const budget = Math.max(MIN_ERROR_BUDGET, requestSize(res));
+  const text = errorBodyText(error, requestId, requestSize(res));
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  if (error.closeConnection) closeAfterDiscarding(res);
+  res.statusCode = error.status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(text);
+}
+
+/**
+ * The JSON text of the one error shape for `error`, its details cut to MAX_ERROR_DETAILS and to
+ * `requestBytes` (4 KiB at least). Also the body of the answers written on a raw socket.
+ */
+export function errorBodyText(error: ApiError, requestId: string, requestBytes = 0): string {
+  const budget = Math.max(MIN_ERROR_BUDGET, requestBytes);
   const body: ErrorResponse = { status: error.status, code: error.code, error: error.message, details: [], request_id: requestId };
   // Room for `"details_omitted":N,` too.
   let used = Buffer.byteLength(JSON.stringify(body)) + 32;
@@ -29,13 +43,7 @@ export function writeError(res: ServerResponse, error: ApiError, requestId: stri
     used += size;
   }
   if (details.length < error.details.length) body.details_omitted = error.details.length - details.length;
-  const text = JSON.stringify(body);
-  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  if (error.closeConnection) closeAfterDiscarding(res);
-  res.statusCode = error.status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('content-length', Buffer.byteLength(text));
-  res.end(text);
+  return JSON.stringify(body);
 }
 
 /** The request's body size as far as it is known: read so far, or declared. */

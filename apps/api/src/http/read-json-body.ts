@@ -69,18 +69,18 @@ export function readJsonBody(req: IncomingMessage, limits: BodyLimits, done: (er
   const chunks: Buffer[] = [];
   let length = 0;
   let settled = false;
+  // Bytes as sent: counted for the limit, and recorded for the size of an error answer.
+  let sent = 0;
   const fail = (error: ApiError) => {
     if (settled) return;
     settled = true;
+    received.set(req, sent);
     done(error);
   };
   const encoding = req.headers['content-encoding']?.trim().toLowerCase();
   const inflater = encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : undefined;
-  // Bytes as sent: counted for the limit and for the size of an error answer.
-  let sent = 0;
   req.on('data', (chunk: Buffer) => {
     sent += chunk.length;
-    received.set(req, sent);
     if (settled) return;
     if (sent > limits.bytes) return fail(tooLarge(limits.bytes));
     if (inflater) inflater.write(chunk);
@@ -97,6 +97,7 @@ export function readJsonBody(req: IncomingMessage, limits: BodyLimits, done: (er
   const parse = () => {
     if (settled) return;
     settled = true;
+    received.set(req, sent);
     const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     if (exceedsJsonDepth(bytes, limits.depth)) {
       done(new ApiError(400, 'too_deeply_nested', `the request body nests arrays and objects deeper than ${limits.depth} levels (MAX_JSON_DEPTH)`));

@@ -3,7 +3,7 @@ import { STATUS_CODES, type IncomingMessage, type RequestListener, type ServerRe
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { ApiError, clip, malformedPath } from '../errors/api-error';
-import { writeError } from '../errors/error-body';
+import { errorBodyText, writeError } from '../errors/error-body';
 import type { Lifecycle } from '../lifecycle/lifecycle';
 import type { ModelLease } from '../model/model-holder';
 import type { PostRoute } from './post-route';
@@ -143,7 +143,7 @@ export function serviceListener(options: ServiceListenerOptions): ServiceListene
     const startedAt = performance.now();
     const error = clientErrorOf(err);
     const requestId = randomUUID();
-    const body = JSON.stringify({ status: error.status, code: error.code, error: error.message, details: [], request_id: requestId });
+    const body = errorBodyText(error, requestId);
     const lines = [`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}`, 'Connection: close', 'Content-Type: application/json; charset=utf-8'];
     lines.push(`Content-Length: ${Buffer.byteLength(body)}`, `${REQUEST_ID_HEADER}: ${requestId}`);
     for (const [name, value] of options.securityHeaders) lines.push(`${name}: ${value}`);

@@ -56,10 +56,11 @@ export function openInferenceRoutes(deps: { models: ModelSource; lifecycle: Life
     res.status(ready ? 200 : 503).json(body);
   };
 
+  // The tensors are those of the contract, the same for every request: built once.
+  const inputs: MetadataTensor[] = SESSION_FEATURES.map((name) => ({ name, datatype: sessionFieldDatatype(name), shape: [-1] }));
+  const outputs: MetadataTensor[] = INFER_OUTPUT_NAMES.map((name) => ({ name, datatype: INFER_OUTPUTS[name], shape: [-1] }));
   const modelMetadata: RequestHandler = (req, res) => {
     const model = namedModel(req);
-    const inputs: MetadataTensor[] = SESSION_FEATURES.map((name) => ({ name, datatype: sessionFieldDatatype(name), shape: [-1] }));
-    const outputs: MetadataTensor[] = INFER_OUTPUT_NAMES.map((name) => ({ name, datatype: INFER_OUTPUTS[name], shape: [-1] }));
     const body: ModelMetadataResponse = { name: modelName, versions: [model.info.version], platform: `purchase-bundle/${model.info.model_type}`, inputs, outputs };
     res.json(body);
   };

@@ -26,16 +26,18 @@ export async function ensureModel(modelDir: string, logger: Logger, root = proce
     logger.warn({ model_dir: modelDir }, 'no model bundle at MODEL_DIR; serving 503 until one is there, then SIGHUP or POST /admin/reload');
     return false;
   }
-  if (!existsSync(path.resolve(root, trainCommand().at(-1) as string))) {
+  const command = trainCommand();
+  const entry = command[command.length - 1];
+  if (!existsSync(path.resolve(root, entry))) {
     logger.warn(
-      { model_dir: modelDir, train_entry: trainCommand().at(-1) },
+      { model_dir: modelDir, train_entry: entry },
       `no model bundle at ${modelDir} and the training app is missing; train one with "npm run train", then SIGHUP or POST /admin/reload`,
     );
     return false;
   }
   logger.info({ model_dir: modelDir }, 'no model bundle yet: training the default model first (npm run train)');
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, trainCommand(), { cwd: root, stdio: ['ignore', 2, 2] });
+    const child = spawn(process.execPath, command, { cwd: root, stdio: ['ignore', 2, 2] });
     child.once('error', reject);
     child.once('exit', resolve);
   });
