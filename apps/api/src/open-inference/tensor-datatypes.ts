@@ -1,5 +1,3 @@
-import { getMetadataStorage } from 'class-validator';
-import { CustomerSession, NUMERIC_SESSION_FEATURES, type SessionFeature } from '../contract/customer-session';
 import type { TensorDatatype } from '../contract/open-inference';
 
 /** The largest magnitude of each floating-point datatype. */
@@ -30,17 +28,4 @@ export function fitsDatatype(value: unknown, datatype: TensorDatatype): boolean 
   if (range) return Number.isInteger(value) && value >= range[0] && value <= range[1];
   const max = FLOAT_MAX[datatype];
   return max !== undefined && Number.isFinite(value) && Math.abs(value) <= max;
-}
-
-/**
- * The datatype the metadata advertises for a session field, from its validation rules: INT64 for
- * an integer (IsInt), FP64 for any other number (a JSON number is a double), BYTES for a string.
- */
-export function sessionFieldDatatype(feature: SessionFeature): TensorDatatype {
-  if (!NUMERIC_SESSION_FEATURES.has(feature)) return 'BYTES';
-  const rules = getMetadataStorage()
-    .getTargetValidationMetadatas(CustomerSession, '', false, false)
-    .filter((m) => m.propertyName === feature)
-    .map((m) => m.name);
-  return rules.includes('isInt') ? 'INT64' : 'FP64';
 }

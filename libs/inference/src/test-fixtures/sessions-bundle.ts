@@ -1,12 +1,13 @@
 /**
  * A real bundle for tests: the pipeline and two models (tfjs logistic regression, gradient-boosted
  * trees) fitted on the bundled 500 sessions, published with publishBundle. Small and fast (~1 s).
+ * publishDatasetBundle does the same for any data file and spec, e.g. the loyalty-visits fixture.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FeaturePipeline } from '@purchase/features';
 import { GradientBoostedTrees, LogisticRegression } from '@purchase/models';
-import { loadSpec, RowCoercer, splitCsvLine, type DatasetSpec, type RawRecord } from '@purchase/preprocessing';
+import { loadSpec, readDataset, RowCoercer, splitCsvLine, type DatasetSpec, type RawRecord } from '@purchase/preprocessing';
 import { sha256 } from '@purchase/core';
 import { publishBundle, type PublishedBundle } from '../lib/publish-bundle';
 
@@ -14,10 +15,18 @@ const ROOT = path.resolve(__dirname, '../../../..');
 export const SESSIONS_CSV = path.join(ROOT, 'data/raw/customer_sessions.csv');
 export const SESSIONS_SPEC = path.join(ROOT, 'data/specs/customer-sessions.json');
 
+/** The third schema, invented for the tests: `;`-separated, string ids, a category with a line break (tools/fixtures/loyalty-visits/README.md). */
+const LOYALTY_DIR = path.join(ROOT, 'tools/fixtures/loyalty-visits');
+export const LOYALTY_VISITS = {
+  spec: path.join(LOYALTY_DIR, 'spec.json'),
+  data: path.join(LOYALTY_DIR, 'visits.csv'),
+  scoreMe: path.join(LOYALTY_DIR, 'score-me.csv'),
+} as const;
+
 export interface SessionsBundle {
   published: PublishedBundle;
   spec: DatasetSpec;
-  /** The valid rows of the sessions file, in file order, with their ids and labels. */
+  /** The valid rows of the data file, in file order, with their ids and labels. */
   records: RawRecord[];
   ids: string[];
   labels: Uint8Array;
@@ -44,11 +53,28 @@ export async function readSessions(): Promise<{ spec: DatasetSpec; records: RawR
   return { spec, records, ids, labels: Uint8Array.from(labels) };
 }
 
-export async function publishSessionsBundle(
+export interface TestBundleOptions {
+  version?: string;
+  select?: 'lr' | 'gbdt';
+  threshold?: number;
+}
+
+export async function publishSessionsBundle(modelsDir: string, options: TestBundleOptions = {}): Promise<SessionsBundle> {
+  return publishFitted(modelsDir, SESSIONS_CSV, await readSessions(), options);
+}
+
+/** The same bundle fitted on the valid rows of any data file, read as training reads it (readDataset, in the spec's dialect). */
+export async function publishDatasetBundle(modelsDir: string, files: { data: string; spec: string }, options: TestBundleOptions = {}): Promise<SessionsBundle> {
+  const { spec, records, ids, labels } = await readDataset(files.data, await loadSpec(files.spec));
+  return publishFitted(modelsDir, files.data, { spec, records, ids, labels }, options);
+}
+
+async function publishFitted(
   modelsDir: string,
-  options: { version?: string; select?: 'lr' | 'gbdt'; threshold?: number } = {},
+  dataFile: string,
+  { spec, records, ids, labels }: Pick<SessionsBundle, 'spec' | 'records' | 'ids' | 'labels'>,
+  options: TestBundleOptions,
 ): Promise<SessionsBundle> {
-  const { spec, records, ids, labels } = await readSessions();
   const pipeline = FeaturePipeline.fit(spec, records);
   const X = pipeline.transform(records);
   const lr = new LogisticRegression({ C: 1 });
@@ -58,7 +84,7 @@ export async function publishSessionsBundle(
   const candidate = options.select ?? 'gbdt';
   const published = await publishBundle(modelsDir, {
     version: options.version,
-    data: { file: path.basename(SESSIONS_CSV), sha256: sha256(await readFile(SESSIONS_CSV)), rows: records.length },
+    data: { file: path.basename(dataFile), sha256: sha256(await readFile(dataFile)), rows: records.length },
     spec,
     seed: 7,
     pipeline: pipeline.toJSON(),
