@@ -1,10 +1,10 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import fc from 'fast-check';
-import { CustomerSession } from './contract/customer-session';
 import { ErrorResponse } from './contract/error-response';
 import { createApiServer } from './http/create-api-server';
 import { nonConformities } from './test-fixtures/conforms';
+import { referenceContract } from './test-fixtures/contracts';
 import { fuzzRequest, type FuzzRequest } from './test-fixtures/http-fuzz';
 import { exchange, listening, rawPost, type RawAnswer } from './test-fixtures/raw-http';
 import { modelsDir } from './test-fixtures/test-bundles';
@@ -77,7 +77,7 @@ describe('the service under a seeded fuzzer, every route', () => {
         if (drop) delete session[name];
         else session[name] = value;
         const answer = await exchange(port, rawPost('/predict', { 'content-type': 'application/json', connection: 'close' }, JSON.stringify(session)));
-        const reference = validateSync(plainToInstance(CustomerSession, session), { whitelist: true, forbidNonWhitelisted: true });
+        const reference = validateSync(plainToInstance(referenceContract().sessionClass, session), { whitelist: true, forbidNonWhitelisted: true });
         expect(answer.status).toBe(reference.length === 0 ? 200 : 422);
       }),
       { numRuns: 250, seed: 7 },

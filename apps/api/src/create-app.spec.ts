@@ -26,7 +26,7 @@ describe('request ids and logs', () => {
   it('logs one JSON line per request with its id, route and status, and never the body', async () => {
     const service = await testService({ modelDir: models.current });
     await request(service.app).post('/predict').set('x-request-id', 'log-test-1').send(SESSION).expect(200);
-    await request(service.app).post('/predict').set('x-request-id', 'log-test-2').send({ ...SESSION, customer_id: 0 }).expect(422);
+    await request(service.app).post('/predict').set('x-request-id', 'log-test-2').send({ ...SESSION, customer_id: 0.5 }).expect(422);
     const lines = service.logs.filter((l) => l.msg === 'request');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ level: 30, request_id: 'log-test-1', method: 'POST', path: '/predict', route: '/predict', status: 200 });

@@ -74,8 +74,8 @@ export function createApp(options: AppOptions): ServiceListener {
   app.use(requestId());
   app.use(telemetry.middleware());
   const postRoutes = [
-    ...predictionRoutes({ metrics, maxBatch: config.maxBatch }),
-    ...inferRoutes({ metrics, modelName: config.modelName, maxBatch: config.maxBatch }),
+    ...predictionRoutes({ metrics }),
+    ...inferRoutes({ metrics, modelName: config.modelName }),
   ];
   const context = { models, limits: { bytes: config.bodyLimitBytes, depth: config.maxJsonDepth } };
   app.use(expressPostRoutes(postRoutes, context));
@@ -83,7 +83,7 @@ export function createApp(options: AppOptions): ServiceListener {
   app.use(openInferenceRoutes({ models, lifecycle, modelName: config.modelName }));
   app.use(metricsRoutes(metrics));
   if (config.adminToken !== undefined) app.use(adminRoutes({ models, adminToken: config.adminToken }));
-  app.use(docsRoutes(openApiDocument({ maxBatch: config.maxBatch, modelName: config.modelName, adminEnabled: config.adminToken !== undefined })));
+  app.use(docsRoutes({ models, document: (contract) => openApiDocument({ contract, modelName: config.modelName, adminEnabled: config.adminToken !== undefined }) }));
   app.use(notFound(app.router));
   app.use(errorHandler(logger));
 

@@ -52,7 +52,13 @@ async function main(): Promise<void> {
   });
 
   await ensureModel(config.modelDir, logger);
-  const models = new ModelHolder({ dir: config.modelDir, load: (dir) => PurchasePredictor.load(dir), logger });
+  const models = new ModelHolder({
+    dir: config.modelDir,
+    load: (dir) => PurchasePredictor.load(dir),
+    logger,
+    maxBatch: config.maxBatch,
+    allowSchemaChange: config.allowSchemaChange,
+  });
   // A bundle that cannot be served is logged by the holder; the service still starts, unready.
   await models.reload().catch(() => undefined);
 

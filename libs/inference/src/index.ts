@@ -13,9 +13,13 @@ export { importBundle } from './lib/import-bundle';
 export type { ImportedBundle } from './lib/import-bundle';
 export { loadBundle, verifyBundle } from './lib/verify-bundle';
 export type { VerifiedBundle } from './lib/verify-bundle';
-export { decide, CONFIDENCE_BANDS } from './lib/decide';
+export { decide, CONFIDENCE_BANDS, CONFIDENCE_LEVELS } from './lib/decide';
 export type { ConfidenceBand, Prediction } from './lib/decide';
 export { PurchasePredictor, InvalidRecordError } from './lib/purchase-predictor';
 export type { PredictorInfo } from './lib/purchase-predictor';
 export { scoreCsvFile } from './lib/score-csv-file';
 export type { ScoreCsvOptions, ScoreCsvResult, ScoreProgress } from './lib/score-csv-file';
+// What a server needs of the bundle's dataset spec to derive its request contract from it
+// (apps/api depends on this layer only).
+export { UNKNOWN_CATEGORY, parseSpec, validateRecord } from '@purchase/preprocessing';
+export type { ColumnSpec, DatasetSpec, FieldError, MissingRule, RawRecord } from '@purchase/preprocessing';

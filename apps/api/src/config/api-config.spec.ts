@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       maxHeadersCount: 100,
       maxHeaderBytes: 16384,
       maxConnections: 1024,
+      allowSchemaChange: false,
     });
   });
 
@@ -56,6 +57,7 @@ describe('loadConfig', () => {
       MAX_HEADERS_COUNT: '50',
       MAX_HEADER_BYTES: '8192',
       MAX_CONNECTIONS: '200',
+      ALLOW_SCHEMA_CHANGE: 'true',
     });
     expect(config).toEqual({
       port: 9000,
@@ -76,6 +78,7 @@ describe('loadConfig', () => {
       maxHeadersCount: 50,
       maxHeaderBytes: 8192,
       maxConnections: 200,
+      allowSchemaChange: true,
     });
   });
 
@@ -110,10 +113,11 @@ describe('loadConfig', () => {
   });
 
   it('refuses HTTP limits Node would refuse or that make no sense', () => {
-    expect(problemsOf({ HEADERS_TIMEOUT_MS: '40000', REQUEST_TIMEOUT_MS: '30000', MAX_JSON_DEPTH: '2', MAX_CONNECTIONS: '0' })).toEqual([
+    expect(problemsOf({ HEADERS_TIMEOUT_MS: '40000', REQUEST_TIMEOUT_MS: '30000', MAX_JSON_DEPTH: '2', MAX_CONNECTIONS: '0', ALLOW_SCHEMA_CHANGE: 'yes' })).toEqual([
       'MAX_JSON_DEPTH must be an integer from 4 to 1000, got "2"',
       'HEADERS_TIMEOUT_MS (40000) must not be larger than REQUEST_TIMEOUT_MS (30000)',
       'MAX_CONNECTIONS must be an integer from 1 to 1000000, got "0"',
+      'ALLOW_SCHEMA_CHANGE must be true or false, got "yes"',
     ]);
   });
 

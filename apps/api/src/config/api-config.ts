@@ -1,5 +1,5 @@
 import type { LevelWithSilent } from 'pino';
-import { DEFAULT_MAX_BATCH } from '../contract/batch-prediction-request';
+import { DEFAULT_MAX_BATCH } from '../contract/serving-contract';
 
 /** The service's settings, read from environment variables (see env.example at the repository root). */
 export interface ApiConfig {
@@ -31,6 +31,8 @@ export interface ApiConfig {
   maxHeaderBytes: number;
   /** Open connections at most; more are closed as they arrive. */
   maxConnections: number;
+  /** Whether a reload may serve a bundle whose request contract differs from the one in service. */
+  allowSchemaChange: boolean;
 }
 
 export const CONFIG_DEFAULTS = {
@@ -51,6 +53,7 @@ export const CONFIG_DEFAULTS = {
   MAX_HEADERS_COUNT: '100',
   MAX_HEADER_BYTES: '16384',
   MAX_CONNECTIONS: '1024',
+  ALLOW_SCHEMA_CHANGE: 'false',
 } as const;
 
 const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -101,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined>): ApiConfig {
   const maxHeadersCount = parseInteger('MAX_HEADERS_COUNT', read('MAX_HEADERS_COUNT'), 10, 2000, problems);
   const maxHeaderBytes = parseInteger('MAX_HEADER_BYTES', read('MAX_HEADER_BYTES'), 1024, 1024 * 1024, problems);
   const maxConnections = parseInteger('MAX_CONNECTIONS', read('MAX_CONNECTIONS'), 1, 1_000_000, problems);
+  const allowSchemaChange = parseBoolean('ALLOW_SCHEMA_CHANGE', read('ALLOW_SCHEMA_CHANGE'), problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -122,7 +126,15 @@ export function loadConfig(env: Record<string, string | undefined>): ApiConfig {
     maxHeadersCount,
     maxHeaderBytes,
     maxConnections,
+    allowSchemaChange,
   };
+}
+
+/** "true" or "false", nothing else: a typo must not silently mean either. */
+function parseBoolean(name: string, text: string, problems: string[]): boolean {
+  if (text === 'true') return true;
+  if (text !== 'false') problems.push(`${name} must be true or false, got ${JSON.stringify(text)}`);
+  return false;
 }
 
 function parseInteger(name: string, text: string, min: number, max: number, problems: string[]): number {

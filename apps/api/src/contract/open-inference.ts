@@ -18,7 +18,6 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
-import { SESSION_FEATURES } from './customer-session';
 
 export const TENSOR_DATATYPES = [
   'BOOL',
@@ -46,34 +45,6 @@ export const INFER_OUTPUTS = {
 export type InferOutputName = keyof typeof INFER_OUTPUTS;
 export const INFER_OUTPUT_NAMES = Object.keys(INFER_OUTPUTS) as InferOutputName[];
 
-export class RequestInput {
-  @JSONSchema({ description: 'A session field: numbers as FP32 (any numeric datatype), strings as BYTES.' })
-  @IsIn(SESSION_FEATURES)
-  name!: string;
-
-  @JSONSchema({ description: '[N] or [N, 1]: N sessions.' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(2)
-  @IsInt({ each: true })
-  @Min(0, { each: true })
-  shape!: number[];
-
-  @IsIn(TENSOR_DATATYPES)
-  datatype!: TensorDatatype;
-
-  @IsOptional()
-  @IsObject()
-  parameters?: Record<string, unknown>;
-
-  @JSONSchema({
-    description: 'N values in row-major order, flat or nested; null marks a missing measurement.',
-    items: {},
-  })
-  @IsArray()
-  data!: unknown[];
-}
-
 export class RequestOutput {
   @IsIn(INFER_OUTPUT_NAMES)
   name!: string;
@@ -83,29 +54,79 @@ export class RequestOutput {
   parameters?: Record<string, unknown>;
 }
 
-export class InferenceRequest {
-  @JSONSchema({ description: 'Echoed in the response.' })
-  @IsOptional()
-  @IsString()
-  id?: string;
-
-  @IsOptional()
-  @IsObject()
+export interface RequestInputBody {
+  name: string;
+  shape: number[];
+  datatype: TensorDatatype;
   parameters?: Record<string, unknown>;
+  data: unknown[];
+}
 
-  @JSONSchema({ description: 'One tensor per session field, each with the same N.' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ValidateNested({ each: true })
-  @Type(() => RequestInput)
-  inputs!: RequestInput[];
+export interface InferenceRequestBody {
+  id?: string;
+  parameters?: Record<string, unknown>;
+  inputs: RequestInputBody[];
+  outputs?: { name: string; parameters?: Record<string, unknown> }[];
+}
 
-  @JSONSchema({ description: 'The outputs wanted; all of them when absent.' })
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => RequestOutput)
-  outputs?: RequestOutput[];
+/**
+ * The classes of an inference request for a model whose inputs are `inputNames` (the fields of
+ * its contract): the input names are part of the contract, so the classes are made per contract.
+ */
+export function inferenceRequestClasses(inputNames: readonly string[]): { InferenceRequest: new () => InferenceRequestBody; RequestInput: new () => RequestInputBody } {
+  class RequestInput {
+    @JSONSchema({ description: 'A field of the model: integers as INT64, other numbers as FP64 (any numeric datatype fits), categories as BYTES, booleans as BOOL.' })
+    @IsIn([...inputNames])
+    name!: string;
+
+    @JSONSchema({ description: '[N] or [N, 1]: N sessions.' })
+    @IsArray()
+    @ArrayMinSize(1)
+    @ArrayMaxSize(2)
+    @IsInt({ each: true })
+    @Min(0, { each: true })
+    shape!: number[];
+
+    @IsIn(TENSOR_DATATYPES)
+    datatype!: TensorDatatype;
+
+    @IsOptional()
+    @IsObject()
+    parameters?: Record<string, unknown>;
+
+    @JSONSchema({
+      description: 'N values in row-major order, flat or nested; null marks a missing value.',
+      items: {},
+    })
+    @IsArray()
+    data!: unknown[];
+  }
+
+  class InferenceRequest {
+    @JSONSchema({ description: 'Echoed in the response.' })
+    @IsOptional()
+    @IsString()
+    id?: string;
+
+    @IsOptional()
+    @IsObject()
+    parameters?: Record<string, unknown>;
+
+    @JSONSchema({ description: 'One tensor per field of the model, each with the same N.' })
+    @IsArray()
+    @ArrayMinSize(1)
+    @ValidateNested({ each: true })
+    @Type(() => RequestInput)
+    inputs!: RequestInput[];
+
+    @JSONSchema({ description: 'The outputs wanted; all of them when absent.' })
+    @IsOptional()
+    @IsArray()
+    @ValidateNested({ each: true })
+    @Type(() => RequestOutput)
+    outputs?: RequestOutput[];
+  }
+  return { InferenceRequest, RequestInput };
 }
 
 export class ResponseOutput {
@@ -149,6 +170,14 @@ export class MetadataTensor {
   @JSONSchema({ description: '-1 for the batch dimension.' })
   @IsInt({ each: true })
   shape!: number[];
+
+  @JSONSchema({
+    description:
+      "What the model's spec says of an input: nullable (null accepted and imputed), its categories, minimum and maximum, and a description.",
+  })
+  @IsOptional()
+  @IsObject()
+  parameters?: Record<string, unknown>;
 }
 
 export class ModelMetadataResponse {

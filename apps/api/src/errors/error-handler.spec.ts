@@ -147,9 +147,10 @@ describe('the one error shape', () => {
           const real = await PurchasePredictor.load(dir);
           return {
             info: real.info,
-            predictMany: (records) => {
+            spec: real.spec,
+            predictChecked: (records) => {
               if (records.length === 1 && records[0].time_spent === 13) throw new Error('secret detail of the failure at /srv/x.ts:12');
-              return real.predictMany(records);
+              return real.predictChecked(records);
             },
           };
         },

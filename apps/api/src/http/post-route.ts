@@ -1,4 +1,4 @@
-import type { ServedModel } from '../model/served-model';
+import type { ModelLease } from '../model/model-holder';
 
 /** A POST route with a JSON body, answered by servePost on the lean path or through Express (see service-listener.ts). */
 export interface PostRoute {
@@ -9,10 +9,10 @@ export interface PostRoute {
   /** Checks made before the body is read (a model name that is not served: 404); throws ApiError. */
   precheck?(params: Record<string, string>): void;
   /**
-   * The answer, as a JSON string, for a parsed body with the model leased for the request.
-   * Throws ApiError for a client error.
+   * The answer, as a JSON string, for a parsed body with the model (and its request contract)
+   * leased for the request. Throws ApiError for a client error.
    */
-  answer(body: unknown, model: ServedModel, params: Record<string, string>, startedAt: number): string;
+  answer(body: unknown, served: Pick<ModelLease, 'model' | 'contract'>, params: Record<string, string>, startedAt: number): string;
 }
 
 /** A route matched by its exact path, case-sensitively and with an optional trailing slash, as the service's Express routers do. */

@@ -41,7 +41,7 @@ export function servePost(
     if (error) return done(error, undefined, leased);
     let json: string;
     try {
-      json = route.answer(body, leased.model, params, startedAt);
+      json = route.answer(body, leased, params, startedAt);
     } catch (err) {
       return done(err, undefined, leased);
     }

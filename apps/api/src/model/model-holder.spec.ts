@@ -1,19 +1,21 @@
 import type { Prediction, PredictorInfo } from '@purchase/inference';
+import type { DatasetSpec } from '@purchase/inference';
 import pino from 'pino';
-import { ModelHolder, ModelRefusedError, type ModelEvent } from './model-holder';
+import { specNamed } from '../test-fixtures/contracts';
+import { ModelHolder, ModelRefusedError, type ModelEvent, type ModelHolderOptions } from './model-holder';
 import type { ServedModel } from './served-model';
-
-const FIELDS = ['time_spent', 'pages_viewed', 'basket_value', 'device_type', 'customer_type'];
 
 /** A stand-in model for the holder's own logic: a constant probability, and a record of disposal. */
 class ConstantModel implements ServedModel {
   disposed = false;
   readonly info: PredictorInfo;
+  readonly scored: unknown[] = [];
   constructor(
     version: string,
     private readonly probability: number,
-    features = FIELDS,
+    readonly spec: DatasetSpec = specNamed('customer-sessions'),
   ) {
+    const features = spec.columns.map((c) => c.name);
     this.info = {
       version,
       model_type: 'logistic_regression',
@@ -27,7 +29,8 @@ class ConstantModel implements ServedModel {
       dataset: { spec: 'test', file: 'test.csv', rows: 10, target: 'purchase', positive: '1' },
     };
   }
-  predictMany(records: readonly unknown[]): Prediction[] {
+  predictChecked(records: readonly unknown[]): Prediction[] {
+    this.scored.push(...records);
     return records.map(() => ({ purchase_probability: this.probability, purchase_prediction: 0, prediction_confidence: 'low' }));
   }
   dispose(): void {
@@ -37,8 +40,11 @@ class ConstantModel implements ServedModel {
 
 const silent = pino({ level: 'silent' });
 
-function holderWith(load: (dir: string) => Promise<ServedModel>): { holder: ModelHolder; events: ModelEvent[] } {
-  const holder = new ModelHolder({ dir: '/models/current', load, logger: silent });
+function holderWith(
+  load: (dir: string) => Promise<ServedModel>,
+  options: Partial<ModelHolderOptions> = {},
+): { holder: ModelHolder; events: ModelEvent[] } {
+  const holder = new ModelHolder({ dir: '/models/current', load, logger: silent, ...options });
   const events: ModelEvent[] = [];
   holder.onEvent((e) => events.push(e));
   return { holder, events };
@@ -51,7 +57,17 @@ describe('ModelHolder', () => {
     expect(holder.current).toBeUndefined();
     await expect(holder.reload()).resolves.toEqual({ version: 'v1', previous_version: null });
     expect(holder.current).toBe(v1);
-    expect(events).toEqual([{ outcome: 'loaded', model: v1 }]);
+    expect(events).toEqual([{ outcome: 'loaded', model: v1, contract: holder.contract }]);
+    expect(holder.contract?.spec).toBe(v1.spec);
+    expect(holder.acquire()?.contract).toBe(holder.contract);
+  });
+
+  it('scores the probes of the contract before serving: a complete session and one with every imputed field missing', async () => {
+    const v1 = new ConstantModel('v1', 0.2);
+    const { holder } = holderWith(async () => v1);
+    await holder.reload();
+    expect(v1.scored).toEqual(holder.contract?.probes());
+    expect(v1.scored[1]).toMatchObject({ time_spent: null, pages_viewed: null, basket_value: null, device_type: null, customer_type: null });
   });
 
   it('swaps in the new model and disposes the old one', async () => {
@@ -113,11 +129,36 @@ describe('ModelHolder', () => {
     expect(bad.disposed).toBe(true);
   });
 
-  it('refuses a model trained on other fields than the API sends', async () => {
-    const { holder } = holderWith(async () => new ConstantModel('uci', 0.5, ['PageValues', 'BounceRates']));
-    await expect(holder.reload()).rejects.toThrow(
-      'the model reads the fields BounceRates, PageValues; this API sends basket_value, customer_type, device_type, pages_viewed, time_spent',
+  it('refuses a bundle whose request contract differs from the one in service, naming the fields, and keeps serving', async () => {
+    const models = [new ConstantModel('v1', 0.5), new ConstantModel('uci', 0.5, specNamed('online-shoppers'))];
+    const { holder } = holderWith(async () => models.shift() as ServedModel);
+    await holder.reload();
+    const served = holder.contract;
+    const refused = holder.reload();
+    await expect(refused).rejects.toThrow(
+      'refused the model bundle at /models/current: its request contract (spec "online-shoppers") differs from the one in service (spec "customer-sessions"): ' +
+        'customer_id removed, time_spent removed, pages_viewed removed, basket_value removed, device_type removed, customer_type removed, id added, ' +
+        'Administrative added, Administrative_Duration added, Informational added, Informational_Duration added, ProductRelated added, and 12 more; ' +
+        'clients are built against the contract, so it is refused (set ALLOW_SCHEMA_CHANGE=true to accept a new contract)',
     );
+    expect(holder.current?.info.version).toBe('v1');
+    expect(holder.contract).toBe(served);
+  });
+
+  it('accepts a new contract with allowSchemaChange, and serves the new one', async () => {
+    const uci = new ConstantModel('uci', 0.5, specNamed('online-shoppers'));
+    const models = [new ConstantModel('v1', 0.5), uci];
+    const { holder } = holderWith(async () => models.shift() as ServedModel, { allowSchemaChange: true });
+    await holder.reload();
+    await expect(holder.reload()).resolves.toEqual({ version: 'uci', previous_version: 'v1' });
+    expect(holder.contract?.spec.name).toBe('online-shoppers');
+    expect(holder.contract?.fields.map((f) => f.name)).toEqual(uci.info.features);
+  });
+
+  it('builds the contract with the configured batch limit', async () => {
+    const { holder } = holderWith(async () => new ConstantModel('v1', 0.5), { maxBatch: 7 });
+    await holder.reload();
+    expect(holder.contract?.maxBatch).toBe(7);
   });
 
   it('runs reloads one at a time, in the order asked', async () => {

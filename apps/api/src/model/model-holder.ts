@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { SESSION_FEATURES } from '../contract/customer-session';
-import type { ModelLoader, ServedModel, SessionFeatures } from './served-model';
+import { ServingContract } from '../contract/serving-contract';
+import type { ModelLoader, ServedModel } from './served-model';
 
-export type ModelEvent = { outcome: 'loaded'; model: ServedModel } | { outcome: 'refused'; error: Error };
+export type ModelEvent = { outcome: 'loaded'; model: ServedModel; contract: ServingContract } | { outcome: 'refused'; error: Error };
 
 export interface ReloadOutcome {
   version: string;
@@ -16,11 +16,14 @@ export interface ReloadOutcome {
  */
 export interface ModelLease {
   readonly model: ServedModel;
+  /** The request contract derived from the model's spec. */
+  readonly contract: ServingContract;
   release(): void;
 }
 
 interface Served {
   model: ServedModel;
+  contract: ServingContract;
   leases: number;
   retired: boolean;
 }
@@ -36,35 +39,35 @@ export class ModelRefusedError extends Error {
   }
 }
 
-/**
- * Sessions every bundle must score before it is served: one complete, one with every optional
- * measurement missing (so the fitted imputation is exercised too).
- */
-const PROBES: SessionFeatures[] = [
-  { time_spent: 12.5, pages_viewed: 6, basket_value: 48.9, device_type: 'Desktop', customer_type: 'Returning' },
-  { time_spent: null, pages_viewed: null, basket_value: null, device_type: 'Unknown', customer_type: 'New' },
-];
+export interface ModelHolderOptions {
+  dir: string;
+  load: ModelLoader;
+  logger: Logger;
+  /** The largest batch of the contracts built from the bundles' specs (default DEFAULT_MAX_BATCH). */
+  maxBatch?: number;
+  /**
+   * Whether a reload may change the request contract (ALLOW_SCHEMA_CHANGE). Default false: clients
+   * are built against the contract, so a bundle that reads other fields, or the same fields with
+   * other rules, is refused with the fields named.
+   */
+  allowSchemaChange?: boolean;
+}
 
-/**
- * Holds the model in service and replaces it. A reload loads and verifies the bundle (hashes and
- * format, by the loader), checks that it reads exactly the session fields of this API's contract,
- * scores the probe sessions with it, and only then swaps it in, in one assignment; any failure
- * leaves the current model serving. Requests in flight keep the model they leased; the replaced
- * model is disposed when the last of them is done. Reloads run one at a time, in order, so two
- * close reloads (a SIGHUP and an admin call) cannot race.
- */
 export class ModelHolder {
   private served: Served | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners: ((event: ModelEvent) => void)[] = [];
 
-  constructor(
-    private readonly options: { dir: string; load: ModelLoader; logger: Logger },
-  ) {}
+  constructor(private readonly options: ModelHolderOptions) {}
 
   /** The model in service (for descriptions; answers use a lease). */
   get current(): ServedModel | undefined {
     return this.served?.model;
+  }
+
+  /** The request contract of the model in service. */
+  get contract(): ServingContract | undefined {
+    return this.served?.contract;
   }
 
   /** Leases the model in service; undefined while there is none. */
@@ -75,6 +78,7 @@ export class ModelHolder {
     let released = false;
     return {
       model: served.model,
+      contract: served.contract,
       release: () => {
         if (released) return;
         released = true;
@@ -98,10 +102,12 @@ export class ModelHolder {
   private async loadAndSwap(): Promise<ReloadOutcome> {
     const { dir, load, logger } = this.options;
     let next: ServedModel | undefined;
+    let contract: ServingContract;
     try {
       next = await load(dir);
-      checkFields(next);
-      checkProbes(next);
+      contract = new ServingContract(next.spec, { maxBatch: this.options.maxBatch });
+      if (this.served && !this.options.allowSchemaChange) checkSameContract(this.served.contract, contract);
+      checkProbes(next, contract);
     } catch (err) {
       next?.dispose?.();
       const error = new ModelRefusedError(dir, err instanceof Error ? err : new Error(String(err)));
@@ -110,14 +116,14 @@ export class ModelHolder {
       throw error;
     }
     const previous = this.served;
-    this.served = { model: next, leases: 0, retired: false };
+    this.served = { model: next, contract, leases: 0, retired: false };
     if (previous) {
       previous.retired = true;
       disposeIfUnused(previous);
     }
     const previousVersion = previous?.model.info.version ?? null;
     logger.info({ dir, version: next.info.version, model_type: next.info.model_type, previous: previousVersion }, 'model in service');
-    this.emit({ outcome: 'loaded', model: next });
+    this.emit({ outcome: 'loaded', model: next, contract });
     return { version: next.info.version, previous_version: previousVersion };
   }
 
@@ -130,19 +136,27 @@ function disposeIfUnused(served: Served): void {
   if (served.retired && served.leases === 0) served.model.dispose?.();
 }
 
-/** A bundle trained on another schema (say, the UCI dataset) cannot answer this API's requests. */
-function checkFields(model: ServedModel): void {
-  const fields = [...model.info.features].sort();
-  const expected = [...SESSION_FEATURES].sort();
-  if (fields.join() !== expected.join()) {
-    throw new Error(`the model reads the fields ${fields.join(', ')}; this API sends ${expected.join(', ')}`);
-  }
+/** A refusal names this many differing fields at most, then counts the rest. */
+const MAX_DIFFERENCES_SHOWN = 12;
+
+/** A bundle whose request contract differs from the one in service would break its clients. */
+function checkSameContract(serving: ServingContract, next: ServingContract): void {
+  const differences = next.differencesFrom(serving);
+  if (differences.length === 0) return;
+  const shown = differences.length > MAX_DIFFERENCES_SHOWN ? [...differences.slice(0, MAX_DIFFERENCES_SHOWN), `and ${differences.length - MAX_DIFFERENCES_SHOWN} more`] : differences;
+  throw new Error(
+    `its request contract (spec "${next.spec.name}") differs from the one in service (spec "${serving.spec.name}"): ${shown.join(', ')}; ` +
+      'clients are built against the contract, so it is refused (set ALLOW_SCHEMA_CHANGE=true to accept a new contract)',
+  );
 }
 
-function checkProbes(model: ServedModel): void {
-  const answers = model.predictMany(PROBES);
-  if (answers.length !== PROBES.length) {
-    throw new Error(`the model answered ${answers.length} predictions for ${PROBES.length} probe sessions`);
+function checkProbes(model: ServedModel, contract: ServingContract): void {
+  const probes = contract.probes();
+  const problems = probes.map((probe) => contract.single.check(probe)).flat();
+  if (problems.length > 0) throw new Error(`its contract refuses its own probe session: ${problems[0].field}: ${problems[0].message}`);
+  const answers = model.predictChecked(probes);
+  if (answers.length !== probes.length) {
+    throw new Error(`the model answered ${answers.length} predictions for ${probes.length} probe sessions`);
   }
   for (const [i, a] of answers.entries()) {
     const p = a.purchase_probability;

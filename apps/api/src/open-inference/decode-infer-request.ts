@@ -1,24 +1,31 @@
-import { NUMERIC_SESSION_FEATURES, SESSION_FEATURES, type SessionFeature } from '../contract/customer-session';
-import { INFER_OUTPUT_NAMES, type InferenceRequest, type InferOutputName } from '../contract/open-inference';
+import type { RawRecord } from '@purchase/inference';
+import { INFER_OUTPUT_NAMES, type InferenceRequestBody, type InferOutputName, type TensorDatatype } from '../contract/open-inference';
+import type { ContractField, ServingContract } from '../contract/serving-contract';
 import { ApiError, clip } from '../errors/api-error';
-import type { SessionFeatures } from '../model/served-model';
-import type { CompiledValidator, ValidationIssue } from '../validation/compile-validator';
-import { fitsDatatype, isNumericDatatype, sessionFieldDatatype } from './tensor-datatypes';
+import type { ValidationIssue } from '../validation/compile-validator';
+import { fitsDatatype, isNumericDatatype } from './tensor-datatypes';
 
 export interface DecodedInfer {
-  sessions: SessionFeatures[];
+  /** One checked row per session, ready for the model. */
+  sessions: RawRecord[];
   outputs: InferOutputName[];
 }
 
+/** Whether a tensor of `datatype` can carry the field: any numeric datatype for a number, else its own. */
+function fits(field: ContractField, datatype: TensorDatatype): boolean {
+  return field.type === 'number' || field.type === 'integer' ? isNumericDatatype(datatype) : datatype === field.datatype;
+}
+
 /**
- * Turns a structurally valid V2 inference request (columns: one tensor per session field) into
- * sessions (rows), checking what the structure cannot: each field given once with a fitting
+ * Turns a structurally valid V2 inference request (columns: one tensor per field of the contract)
+ * into sessions (rows), checking what the structure cannot: each field given once with a fitting
  * datatype and shape, every value an element of its declared datatype (INT64 1.5 and UINT8 300
  * are not), the same N everywhere, N within the batch limit, and every value by the same rules as
- * POST /predict (`rowValidator`, CustomerSession without customer_id). All problems
- * are reported together, each at its place in the request (`inputs[2].data[5]`).
+ * POST /predict (the contract's `row`: a session without its id). All problems are reported
+ * together, each at its place in the request (`inputs[2].data[5]`).
  */
-export function decodeInferRequest(request: InferenceRequest, rowValidator: CompiledValidator, maxBatch: number): DecodedInfer {
+export function decodeInferRequest(request: InferenceRequestBody, contract: ServingContract): DecodedInfer {
+  const maxBatch = contract.maxBatch;
   const issues: ValidationIssue[] = [];
   const columns = new Map<string, { index: number; values: unknown[] }>();
 
@@ -28,11 +35,11 @@ export function decodeInferRequest(request: InferenceRequest, rowValidator: Comp
       issues.push({ field: `${at}.name`, rule: 'unique', message: `input ${input.name} is given more than once` });
       return;
     }
-    const numeric = NUMERIC_SESSION_FEATURES.has(input.name as SessionFeature);
-    const fitting = numeric ? isNumericDatatype(input.datatype) : input.datatype === 'BYTES';
+    const field = contract.field(input.name) as ContractField;
+    const numeric = field.type === 'number' || field.type === 'integer';
+    const fitting = fits(field, input.datatype);
     if (!fitting) {
-      const advertised = sessionFieldDatatype(input.name as SessionFeature);
-      const expected = numeric ? `${advertised} (or another numeric datatype)` : 'BYTES';
+      const expected = numeric ? `${field.datatype} (or another numeric datatype)` : field.datatype;
       issues.push({ field: `${at}.datatype`, rule: 'datatype', message: `${input.name} must have datatype ${expected}, got ${input.datatype}` });
     }
     const shape = input.shape;
@@ -53,9 +60,9 @@ export function decodeInferRequest(request: InferenceRequest, rowValidator: Comp
     }
     columns.set(input.name, { index: k, values });
   });
-  for (const feature of SESSION_FEATURES) {
-    if (!columns.has(feature) && !request.inputs.some((i) => i.name === feature)) {
-      issues.push({ field: 'inputs', rule: 'required', message: `input ${feature} is missing` });
+  for (const { name } of contract.fields) {
+    if (!columns.has(name) && !request.inputs.some((i) => i.name === name)) {
+      issues.push({ field: 'inputs', rule: 'required', message: `input ${name} is missing` });
     }
   }
   const sizes = [...columns.entries()].map(([name, c]) => ({ name, n: c.values.length }));
@@ -68,17 +75,17 @@ export function decodeInferRequest(request: InferenceRequest, rowValidator: Comp
   }
   if (issues.length > 0) throw ApiError.validation(issues);
 
-  const ordered = SESSION_FEATURES.map((feature) => ({ feature, values: (columns.get(feature) as { values: unknown[] }).values }));
-  const sessions: SessionFeatures[] = new Array(n);
+  const ordered = contract.fields.map(({ name }) => ({ name, values: (columns.get(name) as { values: unknown[] }).values }));
+  const sessions: RawRecord[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const row: Record<string, unknown> = {};
-    for (const { feature, values } of ordered) row[feature] = values[i];
-    for (const issue of rowValidator.check(row)) {
+    for (const { name, values } of ordered) row[name] = values[i];
+    for (const issue of contract.row.check(row)) {
       const column = columns.get(issue.field);
       const field = column ? `inputs[${column.index}].data[${i}]` : `inputs[${i}]`;
       issues.push({ ...issue, field });
     }
-    sessions[i] = row as unknown as SessionFeatures;
+    sessions[i] = row as RawRecord;
   }
   if (issues.length > 0) throw ApiError.validation(issues);
 

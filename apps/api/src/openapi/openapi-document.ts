@@ -1,24 +1,20 @@
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import { ReloadResponse } from '../contract/admin-response';
-import { batchPredictionRequestClass } from '../contract/batch-prediction-request';
-import { CustomerSession } from '../contract/customer-session';
 import { ErrorDetail, ErrorResponse } from '../contract/error-response';
 import { DatasetInfo, HealthResponse, ModelInfo } from '../contract/health-response';
 import {
-  InferenceRequest,
   InferenceResponse,
   LiveResponse,
   MetadataTensor,
   ModelMetadataResponse,
   ModelReadyResponse,
   ReadyResponse,
-  RequestInput,
   RequestOutput,
   ResponseOutput,
   ServerMetadataResponse,
 } from '../contract/open-inference';
-import { BatchPredictionResponse, PredictionResponse } from '../contract/prediction-response';
+import type { ServingContract } from '../contract/serving-contract';
 import { SERVICE } from '../service-identity';
 
 type Schema = Record<string, unknown>;
@@ -28,15 +24,6 @@ const REF_PREFIX = '#/components/schemas/';
 const ref = (name: string): Schema => ({ $ref: REF_PREFIX + name });
 const json = (schema: Schema, description: string): Schema => ({ description, content: { 'application/json': { schema } } });
 const errorAnswer = (description: string): Schema => json(ref('ErrorResponse'), description);
-
-const EXAMPLE_SESSION = {
-  customer_id: 42,
-  time_spent: 12.5,
-  pages_viewed: 7,
-  basket_value: 64.9,
-  device_type: 'Mobile',
-  customer_type: 'Returning',
-};
 
 /** The error answers every POST route can give, besides its own. */
 const BODY_ERRORS = {
@@ -49,24 +36,21 @@ const BODY_ERRORS = {
 };
 
 /**
- * The OpenAPI 3.1 document of the service. Every request and response schema is generated from
- * the classes whose class-validator decorators the service validates with, so the document
- * cannot drift from the validation. Built once per app.
+ * The OpenAPI 3.1 document of the service for one request contract. Every request and response
+ * schema is generated from the classes whose class-validator decorators the service validates
+ * with (the contract's, derived from the served bundle's spec, and the fixed ones), so the
+ * document cannot drift from the validation. Built once per contract (docs-routes.ts).
  */
-export function openApiDocument(options: { maxBatch: number; modelName: string; adminEnabled: boolean }): Schema {
+export function openApiDocument(options: { contract: ServingContract; modelName: string; adminEnabled: boolean }): Schema {
+  const { contract } = options;
+  const maxBatch = contract.maxBatch;
   const schemaClasses: Record<string, new () => object> = {
-    CustomerSession,
-    BatchPredictionRequest: batchPredictionRequestClass(options.maxBatch),
-    PredictionResponse,
-    BatchPredictionResponse,
     HealthResponse,
     ModelInfo,
     DatasetInfo,
     ErrorResponse,
     ErrorDetail,
     ReloadResponse,
-    InferenceRequest,
-    RequestInput,
     RequestOutput,
     InferenceResponse,
     ResponseOutput,
@@ -77,7 +61,7 @@ export function openApiDocument(options: { maxBatch: number; modelName: string; 
     ReadyResponse,
     ModelReadyResponse,
   };
-  const schemas: Record<string, Schema> = {};
+  const schemas: Record<string, Schema> = { ...contract.openApiSchemas(REF_PREFIX) };
   for (const [name, cls] of Object.entries(schemaClasses)) {
     schemas[name] = targetConstructorToSchema(cls, {
       classTransformerMetadataStorage: defaultMetadataStorage,
@@ -85,9 +69,18 @@ export function openApiDocument(options: { maxBatch: number; modelName: string; 
     }) as Schema;
   }
   // Unknown fields are refused (forbidNonWhitelisted): say so in the request schemas.
-  for (const name of ['CustomerSession', 'BatchPredictionRequest', 'InferenceRequest', 'RequestInput', 'RequestOutput']) {
-    schemas[name] = { ...schemas[name], additionalProperties: false };
-  }
+  schemas.RequestOutput = { ...schemas.RequestOutput, additionalProperties: false };
+  const example = contract.example();
+  const sparse = { ...example };
+  for (const field of contract.fields) if (field.nullable) sparse[field.name] = null;
+  const id = contract.id;
+  if (id?.type === 'integer') sparse[id.name] = 43;
+  else if (id) sparse[id.name] = 'example-2';
+  const tensorExample = {
+    id: 'example-1',
+    inputs: contract.fields.map((f) => ({ name: f.name, shape: [2], datatype: f.datatype, data: [example[f.name], sparse[f.name]] })),
+  };
+  const optional = contract.fields.filter((f) => f.nullable).map((f) => f.name);
 
   const modelParam = { name: 'name', in: 'path', required: true, schema: { type: 'string', example: options.modelName } };
   const paths: Record<string, Record<string, Operation>> = {
@@ -102,20 +95,20 @@ export function openApiDocument(options: { maxBatch: number; modelName: string; 
       post: {
         tags: ['reference'],
         summary: 'Score one session',
-        requestBody: { required: true, content: { 'application/json': { schema: ref('CustomerSession'), example: EXAMPLE_SESSION } } },
+        requestBody: { required: true, content: { 'application/json': { schema: ref('CustomerSession'), example } } },
         responses: { '200': json(ref('PredictionResponse'), 'The prediction.'), ...BODY_ERRORS },
       },
     },
     '/predict/batch': {
       post: {
         tags: ['reference'],
-        summary: `Score 1 to ${options.maxBatch} sessions`,
+        summary: `Score 1 to ${maxBatch} sessions`,
         requestBody: {
           required: true,
           content: {
             'application/json': {
               schema: ref('BatchPredictionRequest'),
-              example: { customers: [EXAMPLE_SESSION, { ...EXAMPLE_SESSION, customer_id: 43, time_spent: null, device_type: 'Unknown', customer_type: 'New' }] },
+              example: { customers: [example, sparse] },
             },
           },
         },
@@ -182,26 +175,9 @@ export function openApiDocument(options: { maxBatch: number; modelName: string; 
     '/v2/models/{name}/infer': {
       post: {
         tags: ['open inference protocol'],
-        summary: 'Inference: one tensor per session field (FP32 numbers, BYTES strings)',
+        summary: 'Inference: one tensor per field of the model (INT64 integers, FP64 numbers, BYTES categories, BOOL booleans)',
         parameters: [modelParam],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: ref('InferenceRequest'),
-              example: {
-                id: 'example-1',
-                inputs: [
-                  { name: 'time_spent', shape: [2], datatype: 'FP32', data: [12.5, null] },
-                  { name: 'pages_viewed', shape: [2], datatype: 'FP32', data: [7, 2] },
-                  { name: 'basket_value', shape: [2], datatype: 'FP32', data: [64.9, 0] },
-                  { name: 'device_type', shape: [2], datatype: 'BYTES', data: ['Mobile', 'Desktop'] },
-                  { name: 'customer_type', shape: [2], datatype: 'BYTES', data: ['Returning', 'New'] },
-                ],
-              },
-            },
-          },
-        },
+        requestBody: { required: true, content: { 'application/json': { schema: ref('InferenceRequest'), example: tensorExample } } },
         responses: { '200': json(ref('InferenceResponse'), 'The output tensors.'), '404': errorAnswer('No model of that name.'), ...BODY_ERRORS },
       },
     },
@@ -227,8 +203,9 @@ export function openApiDocument(options: { maxBatch: number; modelName: string; 
       title: 'Purchase intent API',
       version: SERVICE.version,
       description:
-        'Predicts whether an e-commerce browsing session ends in a purchase. Every error answer has the ErrorResponse shape. ' +
-        'time_spent, pages_viewed and basket_value may be null or left out: the model imputes them as it did in training.',
+        `Predicts whether an e-commerce browsing session ends in a purchase, with a model trained on dataset spec "${contract.spec.name}" ` +
+        `(target ${contract.spec.target.column}). Every error answer has the ErrorResponse shape. ` +
+        (optional.length > 0 ? `${optional.join(', ')} may be null or left out: the model imputes them as it did in training.` : 'Every field is required.'),
     },
     paths,
     components: {

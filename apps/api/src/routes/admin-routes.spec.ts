@@ -127,7 +127,8 @@ describe('POST /admin/reload', () => {
         const model = await PurchasePredictor.load(dir);
         return {
           info: model.info,
-          predictMany: (records) => model.predictMany(records),
+          spec: model.spec,
+          predictChecked: (records) => model.predictChecked(records),
           dispose: () => {
             disposed.push(model.info.version);
             model.dispose();

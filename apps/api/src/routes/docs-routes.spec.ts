@@ -36,14 +36,14 @@ describe('GET /openapi.json', () => {
   it('states the validation rules of the DTOs, the batch limit from the configuration included', async () => {
     const { body } = await request(service.app).get('/openapi.json').expect(200);
     const session = body.components.schemas.CustomerSession;
-    expect(session.required).toEqual(['customer_id', 'device_type', 'customer_type']);
+    expect(session.required).toEqual(['customer_id']);
     expect(session.additionalProperties).toBe(false);
-    expect(session.properties.customer_id).toMatchObject({ type: 'integer', exclusiveMinimum: 0 });
+    expect(session.properties.customer_id).toMatchObject({ type: 'integer', minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER });
     expect(session.properties.time_spent).toMatchObject({ type: ['number', 'null'], minimum: 0 });
     expect(session.properties.pages_viewed).toMatchObject({ type: ['integer', 'null'], minimum: 0 });
     expect(session.properties.basket_value).toMatchObject({ type: ['number', 'null'], minimum: 0 });
-    expect(session.properties.device_type).toMatchObject({ type: 'string', enum: ['Mobile', 'Desktop', 'Tablet', 'Unknown'] });
-    expect(session.properties.customer_type).toMatchObject({ type: 'string', enum: ['New', 'Returning'] });
+    expect(session.properties.device_type).toMatchObject({ type: ['string', 'null'], enum: ['Mobile', 'Desktop', 'Tablet', 'Unknown', null] });
+    expect(session.properties.customer_type).toMatchObject({ type: ['string', 'null'], enum: ['New', 'Returning', 'Unknown', null] });
 
     const batch = body.components.schemas.BatchPredictionRequest;
     expect(batch.properties.customers).toMatchObject({

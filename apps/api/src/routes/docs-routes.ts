@@ -1,25 +1,46 @@
-import type { RequestHandler, Router } from 'express';
-import { apiRouter } from '../http/api-router';
+import type { Request, RequestHandler, Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
+import type { ServingContract } from '../contract/serving-contract';
+import { ApiError } from '../errors/api-error';
+import { apiRouter } from '../http/api-router';
+import type { ModelSource } from '../model/model-source';
 
-/** GET /openapi.json and the Swagger UI at /docs, both from the one generated document. */
-export function docsRoutes(document: Record<string, unknown>): Router {
+type Document = Record<string, unknown>;
+
+/**
+ * GET /openapi.json and the Swagger UI at /docs, both from the document of the request contract in
+ * service: a reload that changes the contract (ALLOW_SCHEMA_CHANGE) changes them with it. Each
+ * contract's document is generated once. Without a model there is no contract yet: 503.
+ */
+export function docsRoutes(deps: { models: ModelSource; document: (contract: ServingContract) => Document }): Router {
   const router = apiRouter();
-  const text = JSON.stringify(document);
+  const documents = new WeakMap<ServingContract, { document: Document; text: string }>();
+  const current = (): { document: Document; text: string } => {
+    const contract = deps.models.contract;
+    if (!contract) throw ApiError.noModel();
+    let entry = documents.get(contract);
+    if (!entry) {
+      const document = deps.document(contract);
+      documents.set(contract, (entry = { document, text: JSON.stringify(document) }));
+    }
+    return entry;
+  };
+
   router.get('/openapi.json', (_req, res) => {
-    res.type('application/json').send(text);
+    res.type('application/json').send(current().text);
   });
-  const label: RequestHandler = (_req, res, next) => {
+  const withDocument: RequestHandler = (req, res, next) => {
     res.locals.route = '/docs';
+    // swagger-ui-express renders the page and its init script from req.swaggerDoc when set.
+    (req as Request & { swaggerDoc?: Document }).swaggerDoc = current().document;
     next();
   };
   router.use(
     '/docs',
-    label,
-    // serveFiles binds the document to this router (setup() alone keeps it in a module global).
-    swaggerUi.serveFiles(document),
+    withDocument,
+    swaggerUi.serveFiles(undefined),
     // No validator badge: it would fetch an image from validator.swagger.io, which the CSP refuses.
-    swaggerUi.setup(document, { customSiteTitle: 'Purchase intent API', swaggerOptions: { validatorUrl: null } }),
+    swaggerUi.setup(undefined, { customSiteTitle: 'Purchase intent API', swaggerOptions: { validatorUrl: null } }),
   );
   return router;
 }

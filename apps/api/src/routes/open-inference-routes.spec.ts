@@ -62,11 +62,21 @@ describe('Open Inference Protocol: health and metadata', () => {
       versions: ['v1'],
       platform: `purchase-bundle/${predictor.info.model_type}`,
       inputs: [
-        { name: 'time_spent', datatype: 'FP64', shape: [-1] },
-        { name: 'pages_viewed', datatype: 'INT64', shape: [-1] },
-        { name: 'basket_value', datatype: 'FP64', shape: [-1] },
-        { name: 'device_type', datatype: 'BYTES', shape: [-1] },
-        { name: 'customer_type', datatype: 'BYTES', shape: [-1] },
+        { name: 'time_spent', datatype: 'FP64', shape: [-1], parameters: { nullable: true, minimum: 0, description: expect.stringContaining('(minutes)') } },
+        { name: 'pages_viewed', datatype: 'INT64', shape: [-1], parameters: { nullable: true, minimum: 0, description: expect.any(String) } },
+        { name: 'basket_value', datatype: 'FP64', shape: [-1], parameters: { nullable: true, minimum: 0, description: expect.any(String) } },
+        {
+          name: 'device_type',
+          datatype: 'BYTES',
+          shape: [-1],
+          parameters: { nullable: true, categories: ['Mobile', 'Desktop', 'Tablet', 'Unknown'], description: expect.stringContaining('imputed with "Unknown"') },
+        },
+        {
+          name: 'customer_type',
+          datatype: 'BYTES',
+          shape: [-1],
+          parameters: { nullable: true, categories: ['New', 'Returning', 'Unknown'], description: expect.stringContaining('imputed with "New"') },
+        },
       ],
       outputs: [
         { name: 'purchase_probability', datatype: 'FP32', shape: [-1] },

@@ -1,10 +1,9 @@
 import type { Request, RequestHandler, Router } from 'express';
 import { apiRouter } from '../http/api-router';
-import { CustomerSession, SESSION_FEATURES } from '../contract/customer-session';
 import {
   INFER_OUTPUTS,
   INFER_OUTPUT_NAMES,
-  InferenceRequest,
+  type InferenceRequestBody,
   type InferenceResponse,
   type MetadataTensor,
   type ModelMetadataResponse,
@@ -17,12 +16,9 @@ import type { PostRoute } from '../http/post-route';
 import type { ApiMetrics } from '../http/metrics';
 import type { Lifecycle } from '../lifecycle/lifecycle';
 import type { ModelSource } from '../model/model-source';
-import { predictSessions } from '../model/predict-sessions';
 import type { ServedModel } from '../model/served-model';
 import { decodeInferRequest } from '../open-inference/decode-infer-request';
-import { sessionFieldDatatype } from '../open-inference/tensor-datatypes';
 import { SERVICE } from '../service-identity';
-import { compileValidator } from '../validation/compile-validator';
 
 /**
  * The Open Inference Protocol (KServe V2) REST routes: server metadata, model readiness and model
@@ -56,12 +52,19 @@ export function openInferenceRoutes(deps: { models: ModelSource; lifecycle: Life
     res.status(ready ? 200 : 503).json(body);
   };
 
-  // The tensors are those of the contract, the same for every request: built once.
-  const inputs: MetadataTensor[] = SESSION_FEATURES.map((name) => ({ name, datatype: sessionFieldDatatype(name), shape: [-1] }));
+  // The input tensors are those of the contract of the model in service (built with it).
   const outputs: MetadataTensor[] = INFER_OUTPUT_NAMES.map((name) => ({ name, datatype: INFER_OUTPUTS[name], shape: [-1] }));
   const modelMetadata: RequestHandler = (req, res) => {
     const model = namedModel(req);
-    const body: ModelMetadataResponse = { name: modelName, versions: [model.info.version], platform: `purchase-bundle/${model.info.model_type}`, inputs, outputs };
+    const contract = models.contract;
+    if (!contract) throw ApiError.noModel();
+    const body: ModelMetadataResponse = {
+      name: modelName,
+      versions: [model.info.version],
+      platform: `purchase-bundle/${model.info.model_type}`,
+      inputs: [...contract.inputTensors],
+      outputs,
+    };
     res.json(body);
   };
 
@@ -73,11 +76,9 @@ export function openInferenceRoutes(deps: { models: ModelSource; lifecycle: Life
   return router;
 }
 
-/** POST /v2/models/{name}[/versions/{version}]/infer: one tensor per session field in, one per output out. */
-export function inferRoutes(deps: { metrics: ApiMetrics; modelName: string; maxBatch: number }): PostRoute[] {
+/** POST /v2/models/{name}[/versions/{version}]/infer: one tensor per field of the contract in, one per output out. */
+export function inferRoutes(deps: { metrics: ApiMetrics; modelName: string }): PostRoute[] {
   const { metrics, modelName } = deps;
-  const request = compileValidator(InferenceRequest);
-  const row = compileValidator(CustomerSession, { omit: ['customer_id'] });
 
   const route = (pattern: string, path: RegExp): PostRoute => ({
     pattern,
@@ -89,16 +90,13 @@ export function inferRoutes(deps: { metrics: ApiMetrics; modelName: string; maxB
       return params;
     },
     precheck: (params) => checkModelName(params, modelName, undefined),
-    answer(body, model, params) {
+    answer(body, { model, contract }, params) {
       checkModelName(params, modelName, model);
-      const issues = request.check(body);
+      const issues = contract.infer.check(body);
       if (issues.length > 0) throw ApiError.validation(issues);
-      const inferRequest = body as InferenceRequest;
-      const { sessions, outputs } = decodeInferRequest(inferRequest, row, deps.maxBatch);
-      const predictions = predictSessions(model, sessions, (i, column) => {
-        const k = inferRequest.inputs.findIndex((input) => input.name === column);
-        return k >= 0 ? `inputs[${k}].data[${i}]` : 'inputs';
-      });
+      const inferRequest = body as InferenceRequestBody;
+      const { sessions, outputs } = decodeInferRequest(inferRequest, contract);
+      const predictions = model.predictChecked(sessions);
       metrics.countPredictions(model.info.version, predictions);
 
       const n = predictions.length;

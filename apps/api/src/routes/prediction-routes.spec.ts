@@ -4,14 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { PurchasePredictor } from '@purchase/inference';
 import request from 'supertest';
-import { BatchPredictionResponse, PredictionResponse } from '../contract/prediction-response';
 import { ErrorResponse } from '../contract/error-response';
 import { nonConformities } from '../test-fixtures/conforms';
+import { referenceContract } from '../test-fixtures/contracts';
 import { SESSIONS_CSV, sessionRows } from '../test-fixtures/session-rows';
 import { modelsDir } from '../test-fixtures/test-bundles';
 import { testService, type TestService } from '../test-fixtures/test-service';
 
 const SESSION = { customer_id: 42, time_spent: 12.5, pages_viewed: 7, basket_value: 64.9, device_type: 'Mobile', customer_type: 'Returning' };
+
+const { predictionResponseClass: PredictionResponse, batchResponseClass: BatchPredictionResponse } = referenceContract();
 
 let service: TestService;
 let predictor: PurchasePredictor;
@@ -89,7 +91,7 @@ describe('POST /predict', () => {
   it('names every failing field and rule in one 422', async () => {
     const res = await request(service.app)
       .post('/predict')
-      .send({ customer_id: -3, time_spent: '5', pages_viewed: 1.5, device_type: 'Phone', customer_type: 'Returning', coupon: 'X' })
+      .send({ customer_id: 2.5, time_spent: '5', pages_viewed: 1.5, device_type: 'Phone', customer_type: 'Returning', coupon: 'X' })
       .expect(422);
     expect(res.body).toEqual({
       status: 422,
@@ -97,7 +99,7 @@ describe('POST /predict', () => {
       error: 'coupon: property coupon should not exist (and 5 more problem(s), see details)',
       details: [
         { field: 'coupon', rule: 'whitelistValidation', message: 'property coupon should not exist' },
-        { field: 'customer_id', rule: 'isPositive', message: 'customer_id must be a positive number' },
+        { field: 'customer_id', rule: 'isInt', message: 'customer_id must be an integer number' },
         { field: 'time_spent', rule: 'min', message: 'time_spent must not be less than 0' },
         { field: 'time_spent', rule: 'isNumber', message: 'time_spent must be a number conforming to the specified constraints' },
         { field: 'pages_viewed', rule: 'isInt', message: 'pages_viewed must be an integer number' },
@@ -108,15 +110,36 @@ describe('POST /predict', () => {
     expect(nonConformities(ErrorResponse, res.body)).toEqual([]);
   });
 
-  it('requires customer_id, device_type and customer_type', async () => {
+  it('requires customer_id only: every other field of the reference spec has a missing-value rule', async () => {
     const res = await request(service.app).post('/predict').send({}).expect(422);
     expect(res.body.details.map((d: { field: string; rule: string }) => `${d.field}:${d.rule}`)).toEqual([
+      'customer_id:min',
       'customer_id:max',
-      'customer_id:isPositive',
       'customer_id:isInt',
-      'device_type:isIn',
-      'customer_type:isIn',
     ]);
+    const bare = await request(service.app).post('/predict').send({ customer_id: 9 }).expect(200);
+    const [expected] = predictor.predictMany([{}]);
+    expect(bare.body).toEqual({ customer_id: 9, ...expected });
+  });
+
+  it('settles where the old contract and the spec disagreed, as the spec (and CSV scoring) reads it', async () => {
+    // Any integer id, as a CSV id cell is read: 0 and -4 were refused by the hand-written contract.
+    for (const customer_id of [0, -4]) {
+      const res = await request(service.app).post('/predict').send({ ...SESSION, customer_id }).expect(200);
+      expect(res.body.customer_id).toBe(customer_id);
+    }
+    // customer_type "Unknown" is a category of every category column; missing is filled with "New".
+    const newcomer = await request(service.app).post('/predict').send({ ...SESSION, customer_type: 'New' }).expect(200);
+    for (const customer_type of [null, undefined]) {
+      const res = await request(service.app).post('/predict').send({ ...SESSION, customer_type }).expect(200);
+      expect(res.body).toEqual(newcomer.body);
+    }
+    const unknown = await request(service.app).post('/predict').send({ ...SESSION, customer_type: 'Unknown' }).expect(200);
+    expect(unknown.body).toEqual({ customer_id: 42, ...predictor.predictMany([{ ...SESSION, customer_type: 'Unknown' }])[0] });
+    // device_type missing is filled with "Unknown", as in training.
+    const noDevice = await request(service.app).post('/predict').send({ ...SESSION, device_type: null }).expect(200);
+    const unknownDevice = await request(service.app).post('/predict').send({ ...SESSION, device_type: 'Unknown' }).expect(200);
+    expect(noDevice.body).toEqual(unknownDevice.body);
   });
 });
 

@@ -1,43 +1,44 @@
 import type { Prediction } from '@purchase/inference';
-import { batchPredictionRequestClass, type BatchPredictionRequest } from '../contract/batch-prediction-request';
-import { CustomerSession } from '../contract/customer-session';
 import type { BatchPredictionResponse, PredictionResponse } from '../contract/prediction-response';
+import type { ServingContract } from '../contract/serving-contract';
 import { ApiError } from '../errors/api-error';
 import type { ApiMetrics } from '../http/metrics';
 import { exactPath, type PostRoute } from '../http/post-route';
-import { predictSessions } from '../model/predict-sessions';
-import { compileValidator } from '../validation/compile-validator';
 
-/** The reference contract: POST /predict and POST /predict/batch. */
-export function predictionRoutes(deps: { metrics: ApiMetrics; maxBatch: number }): PostRoute[] {
+type Session = Record<string, unknown>;
+
+/**
+ * The reference contract: POST /predict and POST /predict/batch, for whatever schema the bundle
+ * in service was trained on. The body is checked once, by the contract derived from the bundle's
+ * spec; the model then scores the checked rows.
+ */
+export function predictionRoutes(deps: { metrics: ApiMetrics }): PostRoute[] {
   const { metrics } = deps;
-  const single = compileValidator(CustomerSession);
-  const batch = compileValidator(batchPredictionRequestClass(deps.maxBatch));
 
   const predict: PostRoute = {
     pattern: '/predict',
     match: exactPath('/predict'),
-    answer(body, model) {
-      const issues = single.check(body);
+    answer(body, { model, contract }) {
+      const issues = contract.single.check(body);
       if (issues.length > 0) throw ApiError.validation(issues);
-      const session = body as CustomerSession;
-      const [prediction] = predictSessions(model, [session], (_i, column) => column ?? '');
+      const session = body as Session;
+      const [prediction] = model.predictChecked([session as never]);
       metrics.countPredictions(model.info.version, [prediction]);
-      return JSON.stringify(answer(session.customer_id, prediction));
+      return JSON.stringify(answer(contract, session, prediction));
     },
   };
 
   const predictBatch: PostRoute = {
     pattern: '/predict/batch',
     match: exactPath('/predict/batch'),
-    answer(body, model, _params, startedAt) {
-      const issues = batch.check(body);
+    answer(body, { model, contract }, _params, startedAt) {
+      const issues = contract.batch.check(body);
       if (issues.length > 0) throw ApiError.validation(issues);
-      const { customers } = body as BatchPredictionRequest;
-      const predictions = predictSessions(model, customers, (i, column) => `customers[${i}]${column ? `.${column}` : ''}`);
+      const { customers } = body as { customers: Session[] };
+      const predictions = model.predictChecked(customers as never[]);
       metrics.countPredictions(model.info.version, predictions);
       const answers: PredictionResponse[] = new Array(customers.length);
-      for (let i = 0; i < customers.length; i++) answers[i] = answer(customers[i].customer_id, predictions[i]);
+      for (let i = 0; i < customers.length; i++) answers[i] = answer(contract, customers[i], predictions[i]);
       const response: BatchPredictionResponse = {
         predictions: answers,
         total_customers: customers.length,
@@ -50,11 +51,13 @@ export function predictionRoutes(deps: { metrics: ApiMetrics; maxBatch: number }
   return [predict, predictBatch];
 }
 
-function answer(customerId: number, p: Prediction): PredictionResponse {
-  return {
-    customer_id: customerId,
-    purchase_prediction: p.purchase_prediction,
-    purchase_probability: p.purchase_probability,
-    prediction_confidence: p.prediction_confidence,
-  };
+/** The answer for one session: its id under the contract's id name (when it has one), then the prediction. */
+function answer(contract: ServingContract, session: Session, p: Prediction): PredictionResponse {
+  const response: PredictionResponse = {};
+  const id = contract.id;
+  if (id && session[id.name] !== undefined && session[id.name] !== null) response[id.name] = session[id.name] as string | number;
+  response.purchase_prediction = p.purchase_prediction;
+  response.purchase_probability = p.purchase_probability;
+  response.prediction_confidence = p.prediction_confidence;
+  return response;
 }

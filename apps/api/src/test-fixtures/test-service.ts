@@ -36,7 +36,13 @@ export async function testService(options: {
   const config = loadConfig({ MODEL_DIR: options.modelDir, ...options.env });
   const logs: LogLine[] = [];
   const logger = pino({ level: config.logLevel }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
-  const models = new ModelHolder({ dir: config.modelDir, load: options.load ?? ((dir) => PurchasePredictor.load(dir)), logger });
+  const models = new ModelHolder({
+    dir: config.modelDir,
+    load: options.load ?? ((dir) => PurchasePredictor.load(dir)),
+    logger,
+    maxBatch: config.maxBatch,
+    allowSchemaChange: config.allowSchemaChange,
+  });
   if (options.loaded ?? true) await models.reload();
   const lifecycle = new Lifecycle();
   const metrics = new ApiMetrics({ processMetrics: false });

@@ -1,10 +1,12 @@
 import { plainToInstance, Type } from 'class-transformer';
 import { IsInt, ValidateNested, validateSync, type ValidationError } from 'class-validator';
 import fc from 'fast-check';
-import { batchPredictionRequestClass } from '../contract/batch-prediction-request';
-import { CustomerSession } from '../contract/customer-session';
-import { InferenceRequest } from '../contract/open-inference';
+import { referenceContract } from '../test-fixtures/contracts';
 import { compileValidator, type ValidationIssue } from './compile-validator';
+
+// The classes of the reference contract, as the service builds them from the bundled spec.
+const { sessionClass: CustomerSession, inferRequestClass: InferenceRequest } = referenceContract();
+const batchPredictionRequestClass = (maxBatch: number) => referenceContract(maxBatch).batchClass;
 
 /** class-validator's own verdict, flattened with the compiled checker's path convention. */
 function reference(cls: new () => object, value: object): ValidationIssue[] {
@@ -34,9 +36,9 @@ describe('compileValidator(CustomerSession)', () => {
   });
 
   it('names every failing field and rule with class-validator messages', () => {
-    expect(check({ ...VALID, customer_id: 0, pages_viewed: 2.5, time_spent: -1, device_type: 'Phone', extra: 1 })).toEqual([
+    expect(check({ ...VALID, customer_id: 0.5, pages_viewed: 2.5, time_spent: -1, device_type: 'Phone', extra: 1 })).toEqual([
       { field: 'extra', rule: 'whitelistValidation', message: 'property extra should not exist' },
-      { field: 'customer_id', rule: 'isPositive', message: 'customer_id must be a positive number' },
+      { field: 'customer_id', rule: 'isInt', message: 'customer_id must be an integer number' },
       { field: 'time_spent', rule: 'min', message: 'time_spent must not be less than 0' },
       { field: 'pages_viewed', rule: 'isInt', message: 'pages_viewed must be an integer number' },
       { field: 'device_type', rule: 'isIn', message: 'device_type must be one of the following values: Mobile, Desktop, Tablet, Unknown' },
@@ -65,7 +67,7 @@ describe('compileValidator(batch)', () => {
 
   it('checks every element at its index and the batch bounds', () => {
     expect(check({ customers: [VALID, { ...VALID, customer_type: 'Old' }] })).toEqual([
-      { field: 'customers[1].customer_type', rule: 'isIn', message: 'customer_type must be one of the following values: New, Returning' },
+      { field: 'customers[1].customer_type', rule: 'isIn', message: 'customer_type must be one of the following values: New, Returning, Unknown' },
     ]);
     expect(check({ customers: [] })).toEqual([
       { field: 'customers', rule: 'arrayMinSize', message: 'customers must contain at least 1 elements' },

@@ -3,7 +3,9 @@
  * threshold and the confidence band. The API, the CSV scorer and the CLI all call `decide`.
  */
 
-export type ConfidenceBand = 'low' | 'medium' | 'high';
+/** The confidence bands, lowest first. */
+export const CONFIDENCE_LEVELS = ['low', 'medium', 'high'] as const;
+export type ConfidenceBand = (typeof CONFIDENCE_LEVELS)[number];
 
 /** The reference system's bands, on the purchase probability: low < 0.3 <= medium < 0.7 <= high. */
 export const CONFIDENCE_BANDS = { medium: 0.3, high: 0.7 } as const;

@@ -130,6 +130,15 @@ export class PurchasePredictor {
       const errors = validateRecord(this.spec, records[i]);
       if (errors.length > 0) throw new InvalidRecordError(i, errors);
     }
+    return this.predictChecked(records);
+  }
+
+  /**
+   * Scores records that were already checked against this predictor's spec, by RowCoercer (CSV
+   * cells) or by a request contract derived from the spec, so that a row is validated once. A
+   * record that breaks the spec gets an unspecified answer here: use predictMany for anything else.
+   */
+  predictChecked(records: readonly RawRecord[]): Prediction[] {
     const { threshold } = this.manifest.model;
     const predictions = new Array<Prediction>(records.length);
     for (let start = 0; start < records.length; start += BATCH_ROWS) {

@@ -4,7 +4,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { tempName } from '@purchase/core';
-import { publishSessionsBundle, SESSIONS_CSV, type SessionsBundle } from '../test-fixtures/sessions-bundle';
+import { readCsvRecords, RowCoercer, type RawRecord } from '@purchase/preprocessing';
+import { LOYALTY_VISITS, publishDatasetBundle, publishSessionsBundle, SESSIONS_CSV, type SessionsBundle } from '../test-fixtures/sessions-bundle';
 import { PurchasePredictor } from './purchase-predictor';
 import { scoreCsvFile, type ScoreProgress } from './score-csv-file';
 
@@ -237,9 +238,9 @@ describe('scoreCsvFile', () => {
     await writeFile(input, [sessionLines[0], ...Array.from({ length: 30 }, () => sessionLines.slice(1)).flat()].join('\n'));
     let calls = 0;
     const failing = Object.create(predictor) as PurchasePredictor;
-    failing.predictMany = (records) => {
+    failing.predictChecked = (records) => {
       if (++calls === 2) throw new Error('model crashed');
-      return predictor.predictMany(records);
+      return predictor.predictChecked(records);
     };
     await expect(scoreCsvFile(failing, input, path.join(dir, 'out.csv'), { batchSize: 1000 })).rejects.toThrow('model crashed');
     expect(await readdir(dir)).toEqual(['big.csv']);
@@ -258,9 +259,9 @@ describe('scoreCsvFile', () => {
 
     const batchLengths: number[] = [];
     const spy = Object.create(predictor) as PurchasePredictor;
-    spy.predictMany = (records) => {
+    spy.predictChecked = (records) => {
       batchLengths.push(records.length);
-      return predictor.predictMany(records);
+      return predictor.predictChecked(records);
     };
     const progress: ScoreProgress[] = [];
     const output = path.join(dir, 'large.out.csv');
@@ -285,6 +286,82 @@ describe('scoreCsvFile', () => {
       rowsScored: result.scored,
       rowsRejected: result.rejected,
     });
+  });
+});
+
+describe('scoreCsvFile on the loyalty-visits fixture: a third schema, semicolons, string ids, records over two lines', () => {
+  let loyalty: PurchasePredictor;
+  let text: string;
+  /** The physical line (header = 1) on which the record of `id` starts, counted in the raw text. */
+  const lineOf = (id: string): number => text.slice(0, text.indexOf(`"${id}";`)).split('\n').length;
+  const visit = (n: number): string => `V-${900000 + n}`;
+
+  beforeAll(async () => {
+    const bundle = await publishDatasetBundle(path.join(root, 'models-loyalty'), LOYALTY_VISITS, { version: 'loyalty-1', select: 'lr' });
+    loyalty = await PurchasePredictor.load(bundle.published.dir);
+    text = await readFile(LOYALTY_VISITS.scoreMe, 'utf8');
+  });
+  afterAll(() => loyalty?.dispose());
+
+  /** The records of score-me.csv that the spec accepts, with their ids, read as a client would parse the file. */
+  async function validRecords(): Promise<{ ids: string[]; records: RawRecord[] }> {
+    const ids: string[] = [];
+    const records: RawRecord[] = [];
+    let coercer: RowCoercer | undefined;
+    for await (const batch of readCsvRecords([text], { dialect: { delimiter: ';', quote: '"' } })) {
+      for (const cells of batch.records) {
+        if (coercer === undefined) coercer = RowCoercer.forHeader(loyalty.spec, cells, LOYALTY_VISITS.scoreMe, { target: 'ignore' });
+        else {
+          const row = coercer.coerce(cells);
+          if (row.ok) {
+            ids.push(row.id as string);
+            records.push(row.record);
+          }
+        }
+      }
+    }
+    return { ids, records };
+  }
+
+  it('scores 47 of the 50 records and reports the 3 bad ones by the physical line they start on, with the reason', async () => {
+    const output = path.join(dir, 'visits.scored.csv');
+    const result = await scoreCsvFile(loyalty, LOYALTY_VISITS.scoreMe, output);
+    // 50 records on 52 lines: the header, and visit 10's store "Click &\ncollect" takes two.
+    expect(text.match(/\r\n/g)).toHaveLength(51);
+    expect(text.match(/\n/g)).toHaveLength(52);
+    expect(result).toMatchObject({ rows: 50, scored: 47, rejected: 3, blankLines: 0, errorsPath: path.join(dir, 'visits.scored.errors.csv') });
+    // Rows 21, 34 and 45 of the file start on lines 23, 36 and 47: one line later than without the record over two lines.
+    expect([21, 34, 45].map((n) => lineOf(visit(n)))).toEqual([23, 36, 47]);
+    expect(await readFile(result.errorsPath as string, 'utf8')).toBe(
+      [
+        'line,id,column,rule,reason',
+        '23,V-900021,visit_minutes,range,visit_minutes: 999.5 is above the maximum 240',
+        '36,V-900034,store_format,category,"store_format: ""Drive-through"" is not one of ""Hypermarket"", ""City store"", ""Express"", ""Click &\\ncollect"", ""Unknown"""',
+        '47,V-900045,aisles_visited,missing,"aisles_visited: is missing and its missing-value rule is ""reject"""',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('echoes the string ids in file order, scores the record over two lines once, and as PurchasePredictor does', async () => {
+    const output = path.join(dir, 'visits.scored.csv');
+    await scoreCsvFile(loyalty, LOYALTY_VISITS.scoreMe, output);
+    const rows = await readCsv(output);
+    expect(rows[0]).toEqual(['visit_id', 'purchase_probability', 'purchase_prediction', 'prediction_confidence']);
+    const expectedIds = Array.from({ length: 50 }, (_, i) => visit(i + 1)).filter((id) => !['V-900021', 'V-900034', 'V-900045'].includes(id));
+    expect(rows.slice(1).map((r) => r[0])).toEqual(expectedIds);
+
+    const { ids, records } = await validRecords();
+    expect(ids).toEqual(expectedIds);
+    const expected = loyalty.predictMany(records);
+    expect(rows.slice(1)).toEqual(expected.map((p, i) => [ids[i], String(p.purchase_probability), String(p.purchase_prediction), p.prediction_confidence]));
+
+    // Visit 10 starts on line 11 and ends on line 12; it is one row, read with its store "Click &\ncollect", which the model tells from Unknown.
+    expect(lineOf(visit(10))).toBe(11);
+    const multiline = records[ids.indexOf(visit(10))];
+    expect(multiline.store_format).toBe('Click &\ncollect');
+    expect(rows.filter((r) => r[0] === visit(10))).toHaveLength(1);
+    expect(loyalty.predictOne({ ...multiline, store_format: 'Unknown' }).purchase_probability).not.toBe(expected[ids.indexOf(visit(10))].purchase_probability);
   });
 });
 

@@ -141,7 +141,8 @@ async function scoreStream(
 
   const flush = async (): Promise<void> => {
     if (records.length === 0) return;
-    const predictions = predictor.predictMany(records);
+    // RowCoercer checked every record against the spec: validated once.
+    const predictions = predictor.predictChecked(records);
     let text = '';
     for (let i = 0; i < predictions.length; i++) {
       const p = predictions[i];
