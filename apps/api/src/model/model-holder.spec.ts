@@ -155,6 +155,16 @@ describe('ModelHolder', () => {
     expect(holder.contract?.fields.map((f) => f.name)).toEqual(uci.info.features);
   });
 
+  it('keeps the contract in service when the new bundle has the same spec', async () => {
+    const models = [new ConstantModel('v1', 0.5), new ConstantModel('v2', 0.5, specNamed('customer-sessions'))];
+    const { holder } = holderWith(async () => models.shift() as ServedModel);
+    await holder.reload();
+    const first = holder.contract;
+    await holder.reload();
+    expect(holder.current?.info.version).toBe('v2');
+    expect(holder.contract).toBe(first);
+  });
+
   it('builds the contract with the configured batch limit', async () => {
     const { holder } = holderWith(async () => new ConstantModel('v1', 0.5), { maxBatch: 7 });
     await holder.reload();

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { ServingContract } from '../contract/serving-contract';
 import type { ModelLoader, ServedModel } from './served-model';
@@ -105,7 +106,7 @@ export class ModelHolder {
     let contract: ServingContract;
     try {
       next = await load(dir);
-      contract = new ServingContract(next.spec, { maxBatch: this.options.maxBatch });
+      contract = this.contractFor(next);
       if (this.served && !this.options.allowSchemaChange) checkSameContract(this.served.contract, contract);
       checkProbes(next, contract);
     } catch (err) {
@@ -125,6 +126,16 @@ export class ModelHolder {
     logger.info({ dir, version: next.info.version, model_type: next.info.model_type, previous: previousVersion }, 'model in service');
     this.emit({ outcome: 'loaded', model: next, contract });
     return { version: next.info.version, previous_version: previousVersion };
+  }
+
+  /**
+   * The contract of a loaded model: the one in service when the spec is the same (the usual
+   * reload), so that class-validator's global metadata does not grow with every reload.
+   */
+  private contractFor(model: ServedModel): ServingContract {
+    const serving = this.served?.contract;
+    if (serving && isDeepStrictEqual(serving.spec, model.spec)) return serving;
+    return new ServingContract(model.spec, { maxBatch: this.options.maxBatch });
   }
 
   private emit(event: ModelEvent): void {
