@@ -6,7 +6,7 @@ import { FeaturePipeline } from '@purchase/features';
 import { PurchasePredictor, publishBundle, scoreCsvFile } from '@purchase/inference';
 import { sha256 } from '@purchase/core';
 import { GradientBoostedTrees, LogisticRegression, type BinaryClassifier } from '@purchase/models';
-import { loadSpec, RowCoercer, splitCsvLine, type DatasetSpec, type RawRecord } from '@purchase/preprocessing';
+import { csvDialectOf, loadSpec, readCsvRecords, readDataset, RowCoercer, type DatasetSpec } from '@purchase/preprocessing';
 import { generateSessionsCsv, sessionChunks } from '../generate-data/sessions';
 import { printTable, timeMs } from './table';
 
@@ -16,14 +16,17 @@ const CSV_ROWS = 1_000_000;
 /**
  * libs/inference: the cost of a prediction through PurchasePredictor (validate, transform into the
  * reused buffer, predictProba, decide) beside its floor, the fitted pipeline and model called
- * directly; then streaming CSV scoring of 1M rows beside the floor of reading and splitting the
- * same file, with the memory it takes (peak RSS growth while scoring).
+ * directly; then streaming CSV scoring of 1M rows beside the floor of reading the same file into
+ * records with the reader scoreCsvFile uses (readCsvRecords), with the memory it takes (peak RSS
+ * growth while scoring).
  */
 export async function run(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'inference-bench-'));
   try {
     const spec = await loadSpec('data/specs/customer-sessions.json');
-    const train = coerceAll(spec, generateSessionsCsv({ rows: FIT_ROWS, seed: 11 }));
+    const fitCsv = path.join(dir, 'fit.csv');
+    await writeFile(fitCsv, generateSessionsCsv({ rows: FIT_ROWS, seed: 11 }));
+    const train = await readDataset(fitCsv, spec);
     const pipeline = FeaturePipeline.fit(spec, train.records);
     const X = pipeline.transform(train.records);
     const models: Record<string, BinaryClassifier> = {
@@ -40,10 +43,10 @@ export async function run(): Promise<void> {
     const scoring: Record<string, string | number>[] = [];
     const floorSeconds = await readFloor(csv, spec);
     scoring.push({
-      step: 'read + split lines (floor)',
+      step: 'read + parse records (readCsvRecords, floor)',
       rows: CSV_ROWS,
-      seconds: floorSeconds.split,
-      'rows/s': CSV_ROWS / floorSeconds.split,
+      seconds: floorSeconds.parse,
+      'rows/s': CSV_ROWS / floorSeconds.parse,
       ratio: 1,
       'RSS growth MB': '',
     });
@@ -52,7 +55,7 @@ export async function run(): Promise<void> {
       rows: CSV_ROWS,
       seconds: floorSeconds.coerce,
       'rows/s': CSV_ROWS / floorSeconds.coerce,
-      ratio: floorSeconds.coerce / floorSeconds.split,
+      ratio: floorSeconds.coerce / floorSeconds.parse,
     });
 
     for (const [name, model] of Object.entries(models)) {
@@ -103,7 +106,7 @@ export async function run(): Promise<void> {
         rows: result.scored,
         seconds,
         'rows/s': result.scored / seconds,
-        ratio: seconds / floorSeconds.split,
+        ratio: seconds / floorSeconds.parse,
         'RSS growth MB': (rssPeak - rssBefore) / 1e6,
       });
       predictor.dispose();
@@ -117,33 +120,18 @@ export async function run(): Promise<void> {
   }
 }
 
-function coerceAll(spec: DatasetSpec, text: string): { records: RawRecord[]; labels: Uint8Array } {
-  const lines = text.split('\n').filter((l) => l !== '');
-  const coercer = RowCoercer.forHeader(spec, splitCsvLine(lines[0]), 'generated');
-  const records: RawRecord[] = [];
-  const labels: number[] = [];
-  for (const line of lines.slice(1)) {
-    const row = coercer.coerce(splitCsvLine(line));
-    if (row.ok) {
-      records.push(row.record);
-      labels.push(row.label as number);
-    }
-  }
-  return { records, labels: Uint8Array.from(labels) };
-}
-
-/** Seconds to read the file in chunks and split every line into cells, then also to check each row. */
-async function readFloor(file: string, spec: DatasetSpec): Promise<{ split: number; coerce: number }> {
+/**
+ * Seconds to read the file into records with the reader scoreCsvFile uses (readCsvRecords over the
+ * file's byte stream, in the spec's dialect), then also to check each row.
+ */
+async function readFloor(file: string, spec: DatasetSpec): Promise<{ parse: number; coerce: number }> {
+  const dialect = csvDialectOf(spec);
   const pass = async (check: boolean): Promise<number> => {
     const t = performance.now();
-    let carry = '';
     let coercer: RowCoercer | undefined;
     let sink = 0;
-    for await (const chunk of createReadStream(file, { encoding: 'utf8' })) {
-      const lines = (carry + chunk).split('\n');
-      carry = lines.pop() as string;
-      for (const line of lines) {
-        const cells = splitCsvLine(line);
+    for await (const batch of readCsvRecords(createReadStream(file), { dialect })) {
+      for (const cells of batch.records) {
         if (coercer === undefined) coercer = RowCoercer.forHeader(spec, cells, file, { target: 'ignore' });
         else if (check) sink += coercer.coerce(cells).ok ? 1 : 0;
         else sink += cells.length;
@@ -152,5 +140,5 @@ async function readFloor(file: string, spec: DatasetSpec): Promise<{ split: numb
     if (sink < 0) throw new Error('unreachable');
     return (performance.now() - t) / 1000;
   };
-  return { split: await pass(false), coerce: await pass(true) };
+  return { parse: await pass(false), coerce: await pass(true) };
 }

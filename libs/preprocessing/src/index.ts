@@ -26,7 +26,6 @@ export type { RawValue, RawRecord, FieldRule, FieldError } from './lib/raw-recor
 export { ColumnChecker, isFieldError } from './lib/column-checker';
 export { RowCoercer, requiredColumns, type RowCoercerOptions, type CoercedRow } from './lib/row-coercer';
 export { validateRecord, type ValidateRecordOptions } from './lib/validate-record';
-export { splitCsvLine, CsvSyntaxError } from './lib/csv-line';
 export { readDataset, type ReadDatasetOptions } from './lib/read-dataset';
 export { validateRows, type DatasetReadResult, type ReadReport, type RejectedRow, type ValidateRowsOptions } from './lib/validate-rows';
 export { formatReadReport, type ReadReportOptions } from './lib/read-report';

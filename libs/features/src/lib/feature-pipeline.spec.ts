@@ -131,8 +131,8 @@ describe('FeaturePipeline.transform', () => {
     expect(rowOf(m, 1).slice(3, 10)).toEqual([0, 0, 0, 1, 1, 0, 0]); // device fill Unknown, customer fill New
   });
 
-  it('gives a single row exactly the bits of the same row in a batch (the bundled 500 sessions)', () => {
-    const { records } = readRecords('data/raw/customer_sessions.csv', sessions);
+  it('gives a single row exactly the bits of the same row in a batch (the bundled 500 sessions)', async () => {
+    const { records } = await readRecords('data/raw/customer_sessions.csv', sessions);
     const fitted = FeaturePipeline.fit(sessions, records.slice(0, 350));
     const batch = fitted.transform(records);
     const singles = new Float32Array(batch.data.length);
@@ -152,7 +152,7 @@ describe('FeaturePipeline.transform', () => {
 
 describe('FeaturePipeline JSON', () => {
   it('round-trips exactly: the same document, and bit-identical transforms', async () => {
-    const { records, labels } = readRecords('data/raw/customer_sessions.csv', sessions);
+    const { records, labels } = await readRecords('data/raw/customer_sessions.csv', sessions);
     const train = Array.from(stratifiedSplit(labels).train, (i) => records[i]);
     const fitted = FeaturePipeline.fit(sessions, train);
     const text = JSON.stringify(fitted.toJSON());
@@ -190,7 +190,7 @@ describe('FeaturePipeline JSON', () => {
 describe('FeaturePipeline on the bundled datasets and a third schema', () => {
   it('transforms the UCI data: 82 columns, all in [0, 1], one category set per one-hot block', async () => {
     const spec = await bundledSpec('online-shoppers');
-    const { records, labels } = readRecords('data/external/online_shoppers_intention.csv', spec);
+    const { records, labels } = await readRecords('data/external/online_shoppers_intention.csv', spec);
     const fitted = FeaturePipeline.fit(
       spec,
       Array.from(stratifiedSplit(labels).train, (i) => records[i]),
@@ -220,7 +220,7 @@ describe('FeaturePipeline on the bundled datasets and a third schema', () => {
 
   it('gives NaN, not a made-up value, for a missing value under the "reject" rule that skipped validation', async () => {
     const spec = await bundledSpec('online-shoppers');
-    const { records } = readRecords('data/external/online_shoppers_intention.csv', spec);
+    const { records } = await readRecords('data/external/online_shoppers_intention.csv', spec);
     const fitted = FeaturePipeline.fit(spec, records.slice(0, 100));
     const m = fitted.transformOne({ ...records[0], PageValues: null, Month: null });
     const nan = m.columnNames.filter((_, i) => Number.isNaN(m.data[i]));
@@ -230,10 +230,10 @@ describe('FeaturePipeline on the bundled datasets and a third schema', () => {
     );
   });
 
-  it('trains a dataset of another schema from its spec file alone (string ids, booleans, "NA", most_frequent)', () => {
+  it('trains a dataset of another schema from its spec file alone (string ids, booleans, "NA", most_frequent)', async () => {
     const dir = path.join(__dirname, '../test-fixtures');
     const spec = parseSpec(JSON.parse(readFileSync(path.join(dir, 'subscriptions-spec.json'), 'utf8')), 'subscriptions-spec.json');
-    const { records, labels } = readRecords(path.join(dir, 'subscriptions.csv'), spec);
+    const { records, labels } = await readRecords(path.join(dir, 'subscriptions.csv'), spec);
     expect(Array.from(labels)).toEqual([1, 0, 1, 0, 1]);
     const fitted = FeaturePipeline.fit(spec, records);
     // seats: median(10, 3, 40, 1) = 6.5 -> 7 (integer column); plan: pro (2 of 4); auto_renew: true (3 of 4).

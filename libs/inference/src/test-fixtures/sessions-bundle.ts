@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FeaturePipeline } from '@purchase/features';
 import { GradientBoostedTrees, LogisticRegression } from '@purchase/models';
-import { loadSpec, readDataset, RowCoercer, splitCsvLine, type DatasetSpec, type RawRecord } from '@purchase/preprocessing';
+import { loadSpec, readDataset, type DatasetSpec, type RawRecord } from '@purchase/preprocessing';
 import { sha256 } from '@purchase/core';
 import { publishBundle, type PublishedBundle } from '../lib/publish-bundle';
 
@@ -35,22 +35,10 @@ export interface SessionsBundle {
   selected: LogisticRegression | GradientBoostedTrees;
 }
 
-/** Reads the sessions file as training does (one RowCoercer), without danfojs. */
+/** The valid rows of the sessions file, read as training reads them (readDataset). */
 export async function readSessions(): Promise<{ spec: DatasetSpec; records: RawRecord[]; ids: string[]; labels: Uint8Array }> {
-  const spec = await loadSpec(SESSIONS_SPEC);
-  const lines = (await readFile(SESSIONS_CSV, 'utf8')).split('\n').filter((l) => l.trim() !== '');
-  const coercer = RowCoercer.forHeader(spec, splitCsvLine(lines[0]), SESSIONS_CSV);
-  const records: RawRecord[] = [];
-  const ids: string[] = [];
-  const labels: number[] = [];
-  for (const line of lines.slice(1)) {
-    const row = coercer.coerce(splitCsvLine(line));
-    if (!row.ok) continue;
-    records.push(row.record);
-    ids.push(row.id as string);
-    labels.push(row.label as number);
-  }
-  return { spec, records, ids, labels: Uint8Array.from(labels) };
+  const { spec, records, ids, labels } = await readDataset(SESSIONS_CSV, await loadSpec(SESSIONS_SPEC));
+  return { spec, records, ids, labels };
 }
 
 export interface TestBundleOptions {

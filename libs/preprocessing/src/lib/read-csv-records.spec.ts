@@ -32,6 +32,23 @@ describe('readCsvRecords', () => {
     ]);
   });
 
+  it('keeps empty cells (a trailing delimiter is an empty last cell), also after a quoted one', async () => {
+    expect(await readEveryWay('id,a,b,c,d,e\n1,,6.0,,Mobile,\n2,"trailing",\n3,"last"\n')).toEqual([
+      [1, ['id', 'a', 'b', 'c', 'd', 'e']],
+      [2, ['1', '', '6.0', '', 'Mobile', '']],
+      [3, ['2', 'trailing', '']],
+      [4, ['3', 'last']],
+    ]);
+  });
+
+  it('keeps a quote inside an unquoted cell, and a lone \\r inside a cell, as text', async () => {
+    expect(await readEveryWay('a,b\n5"7,x\na\rb,c\r\n')).toEqual([
+      [1, ['a', 'b']],
+      [2, ['5"7', 'x']],
+      [3, ['a\rb', 'c']],
+    ]);
+  });
+
   it('makes a quoted field with line breaks one record, at the line it starts on; the line inside is not a record', async () => {
     expect(await readEveryWay('id,note\n1,"first\n2,looks like a row\nlast"\n2,after\n')).toEqual([
       [1, ['id', 'note']],

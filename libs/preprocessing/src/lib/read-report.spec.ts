@@ -1,6 +1,6 @@
 import { bundledSpec } from '../test-fixtures/bundled-specs';
-import { splitCsvLine } from './csv-line';
 import { Imputer } from './imputer';
+import { readCsvRecords } from './read-csv-records';
 import { formatReadReport } from './read-report';
 import { validateRows } from './validate-rows';
 
@@ -17,11 +17,20 @@ const CSV = [
 ].join('\n');
 
 describe('formatReadReport', () => {
-  // The rows as readDataset hands them to validateRows (without loading danfojs for this test).
-  const read = () => validateRows('report.csv', spec, CSV.split('\n').map(splitCsvLine));
+  // The rows as readDataset hands them to validateRows (readCsvRecords on the text, without a file, so the report names "report.csv").
+  const read = async () => {
+    const rows: string[][] = [];
+    const lines: number[] = [];
+    for await (const batch of readCsvRecords([CSV])) {
+      if (batch.syntaxError) throw new Error(`line ${batch.syntaxError.line}: ${batch.syntaxError.message}`);
+      rows.push(...batch.records);
+      lines.push(...batch.lines);
+    }
+    return validateRows('report.csv', spec, rows, { lines });
+  };
 
-  it('prints kept and rejected rows, missing and imputed cells per column with the fitted fills, and each rejected row', () => {
-    const result = read();
+  it('prints kept and rejected rows, missing and imputed cells per column with the fitted fills, and each rejected row', async () => {
+    const result = await read();
     const imputer = Imputer.fit(spec, result.records);
     expect(formatReadReport(result, imputer)).toBe(
       [
@@ -47,8 +56,8 @@ describe('formatReadReport', () => {
     );
   });
 
-  it('without an imputer leaves the fill out, and caps the list of rejected rows', () => {
-    const lines = formatReadReport(read(), undefined, { maxRejected: 1 }).split('\n');
+  it('without an imputer leaves the fill out, and caps the list of rejected rows', async () => {
+    const lines = formatReadReport(await read(), undefined, { maxRejected: 1 }).split('\n');
     expect(lines).toContain('missing values in kept rows');
     expect(lines).toContain('  column         missing  imputed  rule');
     expect(lines.slice(-2)).toEqual(['rejected rows (first 1 of 2)', lines[lines.length - 1]]);
