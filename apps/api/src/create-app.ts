@@ -16,7 +16,7 @@ import { openApiDocument } from './openapi/openapi-document';
 import { adminRoutes } from './routes/admin-routes';
 import { docsRoutes } from './routes/docs-routes';
 import { healthRoutes } from './routes/health-routes';
-import { metricsRoutes } from './routes/metrics-routes';
+import { metricsRoutes, type MetricsRenderer } from './routes/metrics-routes';
 import { inferRoutes, openInferenceRoutes } from './routes/open-inference-routes';
 import { predictionRoutes } from './routes/prediction-routes';
 
@@ -29,6 +29,8 @@ export interface AppOptions {
   lifecycle?: Lifecycle;
   /** Defaults to a new registry with the process metrics. */
   metrics?: ApiMetrics;
+  /** What GET /metrics answers; `metrics` by default (with WORKERS, every worker's, aggregated). */
+  renderMetrics?: MetricsRenderer;
   /**
    * Whether the prediction routes are answered on the lean POST path (the default) or by Express
    * like every other route. The answers are the same (a differential test holds them so); only
@@ -81,7 +83,7 @@ export function createApp(options: AppOptions): ServiceListener {
   app.use(expressPostRoutes(postRoutes, context));
   app.use(healthRoutes({ models, lifecycle }));
   app.use(openInferenceRoutes({ models, lifecycle, modelName: config.modelName }));
-  app.use(metricsRoutes(metrics));
+  app.use(metricsRoutes(options.renderMetrics ?? (() => metrics.render())));
   if (config.adminToken !== undefined) app.use(adminRoutes({ models, adminToken: config.adminToken }));
   app.use(docsRoutes({ models, document: (contract) => openApiDocument({ contract, modelName: config.modelName, adminEnabled: config.adminToken !== undefined }) }));
   app.use(notFound(app.router));

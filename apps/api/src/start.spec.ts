@@ -1,66 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { openApiDocument } from './openapi/openapi-document';
 import { referenceContract } from './test-fixtures/contracts';
+import { killStartedServices, start, startServing, until } from './test-fixtures/spawned-service';
 import { copyBundle, modelsDir, pointCurrentAt } from './test-fixtures/test-bundles';
 
-/**
- * npm start as a user runs it: the entry point bundled by esbuild (which, unlike the tests' SWC,
- * emits no decorator metadata) in a process of its own, driven by signals.
- */
-const ROOT = path.resolve(__dirname, '../../..');
-// Each test starts a Node process that loads tfjs and a bundle: seconds on a busy machine.
+// npm start as a user runs it (spawned-service.ts). Each test starts a Node process that loads
+// tfjs and a bundle: seconds on a busy machine.
 jest.setTimeout(60_000);
+afterEach(killStartedServices);
 const SESSION = { customer_id: 3, time_spent: 8, pages_viewed: 4, basket_value: 30, device_type: 'Mobile', customer_type: 'Returning' };
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  stdout: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Every service started here, killed after each test whatever happened. */
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-function start(env: Record<string, string>): { child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['tools/run-ts.mjs', 'apps/api/src/start.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', DRAIN_DELAY_MS: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (c) => (out += c));
-  child.stderr?.on('data', (c) => (err += c));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function startServing(env: Record<string, string>): Promise<Started> {
-  const run = start(env);
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const match = /listening on (http:\/\/[^ ]+) \(API docs: \1\/docs\)/.exec(run.stderr());
-    if (match) return { child: run.child, url: match[1], stdout: run.stdout, exited: run.exited };
-    if (Date.now() > deadline || run.child.exitCode !== null) throw new Error(`the service did not start:\n${run.stderr()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  for (let i = 0; ; i++) {
-    const value = await probe();
-    if (ok(value) || i > 100) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('npm start (apps/api/src/start.ts)', () => {
   it('refuses a bad configuration with every problem and exit code 2', async () => {

@@ -1,18 +1,26 @@
 /**
  * npm start: reads the configuration (env.example lists it), trains the default model if there is
  * none yet, loads it, and serves. SIGHUP reloads the model; SIGTERM and SIGINT shut down
- * gracefully. JSON logs go to stdout; the line with the URL of the docs goes to stderr.
+ * gracefully. JSON logs go to stdout; the line with the URL of the docs goes to stderr. With
+ * WORKERS=N (N > 1) this process is the primary of N node:cluster workers (cluster/*.ts), each of
+ * which serves as a single process does.
  */
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { format } from 'node:util';
 import pino from 'pino';
 import { PurchasePredictor } from '@purchase/inference';
+import { ClusterPrimary } from './cluster/cluster-primary';
+import { WORKER_BUNDLE_ENV } from './cluster/cluster-protocol';
+import { ClusterWorker } from './cluster/cluster-worker';
 import { ConfigError, loadConfig, type ApiConfig } from './config/api-config';
 import { createApp } from './create-app';
 import { createApiServer } from './http/create-api-server';
 import { shutDownGracefully } from './lifecycle/graceful-shutdown';
+import { ApiMetrics } from './http/metrics';
 import { Lifecycle } from './lifecycle/lifecycle';
 import { ModelHolder } from './model/model-holder';
+import type { ModelSource } from './model/model-source';
 import { SERVICE } from './service-identity';
 import { ensureModel } from './startup/ensure-model';
 
@@ -51,19 +59,28 @@ async function main(): Promise<void> {
     exit(1);
   });
 
-  await ensureModel(config.modelDir, logger);
-  const models = new ModelHolder({
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, logger, exit);
+  const worker = cluster.isWorker;
+
+  // With WORKERS, the primary made sure of a model and names the bundle the service is on.
+  if (!worker) await ensureModel(config.modelDir, logger);
+  const holder = new ModelHolder({
     dir: config.modelDir,
     load: (dir) => PurchasePredictor.load(dir),
     logger,
     maxBatch: config.maxBatch,
     allowSchemaChange: config.allowSchemaChange,
   });
+  const metrics = new ApiMetrics();
+  const clusterWorker = worker ? new ClusterWorker(holder, metrics) : undefined;
+  const models: ModelSource = clusterWorker ?? holder;
   // A bundle that cannot be served is logged by the holder; the service still starts, unready.
-  await models.reload().catch(() => undefined);
+  const bundle = process.env[WORKER_BUNDLE_ENV];
+  const firstLoad = worker && bundle ? holder.prepare(bundle).then((p) => p.commit()) : holder.reload();
+  await firstLoad.catch(() => undefined);
 
   const lifecycle = new Lifecycle();
-  const app = createApp({ predictorSource: models, config, logger, lifecycle });
+  const app = createApp({ predictorSource: models, config, logger, lifecycle, metrics, renderMetrics: clusterWorker && (() => clusterWorker.renderMetrics()) });
   const server = createApiServer(app, config);
   // Signals are handled from before the service listens: a signal that comes right after the
   // listening line must not meet Node's default (an exit without draining).
@@ -71,6 +88,8 @@ async function main(): Promise<void> {
     logger.info('SIGHUP: reloading the model');
     models.reload().catch(() => undefined);
   });
+  // A worker whose primary is gone stops at once: nothing would restart or reload it.
+  if (worker) process.on('disconnect', () => stop('SIGINT'));
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -103,9 +122,40 @@ async function main(): Promise<void> {
     server.close();
     return;
   }
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, docs: `${url}/docs`, model_loaded: models.current !== undefined }, 'listening');
-  process.stderr.write(`${SERVICE.name} ${SERVICE.version} listening on ${url} (API docs: ${url}/docs)\n`);
+  const url = serviceUrl(config.host, port);
+  logger.info({ url, docs: `${url}/docs`, model_loaded: models.current !== undefined, ...(worker ? { worker: cluster.worker?.id } : {}) }, 'listening');
+  if (!worker) process.stderr.write(`${SERVICE.name} ${SERVICE.version} listening on ${url} (API docs: ${url}/docs)\n`);
+}
+
+/**
+ * The primary of WORKERS=N: makes sure of a model, forks the workers and relays signals to them
+ * (SIGHUP: a reload every worker agrees on; SIGTERM, SIGINT: every worker drains and stops).
+ */
+async function runPrimary(config: ApiConfig, logger: pino.Logger, exit: (code: number, deadlineMs?: number) => void): Promise<void> {
+  await ensureModel(config.modelDir, logger);
+  const primary = new ClusterPrimary(config, logger);
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: reloading the model in every worker');
+    primary.reload().catch(() => undefined);
+  });
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    const budget = (signal === 'SIGTERM' ? config.drainDelayMs : 0) + config.shutdownGraceMs;
+    logger.info({ signal, workers: primary.workers.length }, 'stopping: every worker drains');
+    primary.stop(signal, budget + 1000).then((code) => exit(code, 1000));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  const { port } = await primary.start();
+  const url = serviceUrl(config.host, port);
+  logger.info({ url, docs: `${url}/docs`, workers: config.workers }, 'listening');
+  process.stderr.write(`${SERVICE.name} ${SERVICE.version} listening on ${url} with ${config.workers} workers (API docs: ${url}/docs)\n`);
+}
+
+function serviceUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /**

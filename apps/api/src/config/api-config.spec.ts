@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_DEFAULTS, ConfigError, loadConfig } from './api-config';
@@ -34,6 +35,7 @@ describe('loadConfig', () => {
       maxHeaderBytes: 16384,
       maxConnections: 1024,
       allowSchemaChange: false,
+      workers: 1,
     });
   });
 
@@ -58,6 +60,7 @@ describe('loadConfig', () => {
       MAX_HEADER_BYTES: '8192',
       MAX_CONNECTIONS: '200',
       ALLOW_SCHEMA_CHANGE: 'true',
+      WORKERS: '3',
     });
     expect(config).toEqual({
       port: 9000,
@@ -79,6 +82,7 @@ describe('loadConfig', () => {
       maxHeaderBytes: 8192,
       maxConnections: 200,
       allowSchemaChange: true,
+      workers: 3,
     });
   });
 
@@ -113,12 +117,18 @@ describe('loadConfig', () => {
   });
 
   it('refuses HTTP limits Node would refuse or that make no sense', () => {
-    expect(problemsOf({ HEADERS_TIMEOUT_MS: '40000', REQUEST_TIMEOUT_MS: '30000', MAX_JSON_DEPTH: '2', MAX_CONNECTIONS: '0', ALLOW_SCHEMA_CHANGE: 'yes' })).toEqual([
+    expect(problemsOf({ HEADERS_TIMEOUT_MS: '40000', REQUEST_TIMEOUT_MS: '30000', MAX_JSON_DEPTH: '2', MAX_CONNECTIONS: '0', ALLOW_SCHEMA_CHANGE: 'yes', WORKERS: '0' })).toEqual([
       'MAX_JSON_DEPTH must be an integer from 4 to 1000, got "2"',
       'HEADERS_TIMEOUT_MS (40000) must not be larger than REQUEST_TIMEOUT_MS (30000)',
       'MAX_CONNECTIONS must be an integer from 1 to 1000000, got "0"',
       'ALLOW_SCHEMA_CHANGE must be true or false, got "yes"',
+      'WORKERS must be "auto" or an integer from 1 to 256, got "0"',
     ]);
+  });
+
+  it('reads WORKERS=auto as the number of cores', () => {
+    expect(loadConfig({ WORKERS: 'auto' }).workers).toBe(availableParallelism());
+    expect(problemsOf({ WORKERS: 'all' })).toEqual(['WORKERS must be "auto" or an integer from 1 to 256, got "all"']);
   });
 
   it('formats the problems as one readable message', () => {

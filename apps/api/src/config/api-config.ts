@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { LevelWithSilent } from 'pino';
 import { DEFAULT_MAX_BATCH } from '../contract/serving-contract';
 
@@ -33,6 +34,8 @@ export interface ApiConfig {
   maxConnections: number;
   /** Whether a reload may serve a bundle whose request contract differs from the one in service. */
   allowSchemaChange: boolean;
+  /** Serving processes (node:cluster workers); 1 serves in the process itself. */
+  workers: number;
 }
 
 export const CONFIG_DEFAULTS = {
@@ -54,7 +57,11 @@ export const CONFIG_DEFAULTS = {
   MAX_HEADER_BYTES: '16384',
   MAX_CONNECTIONS: '1024',
   ALLOW_SCHEMA_CHANGE: 'false',
+  WORKERS: '1',
 } as const;
+
+/** The most WORKERS may ask for. */
+const MAX_WORKERS = 256;
 
 const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -105,6 +112,9 @@ export function loadConfig(env: Record<string, string | undefined>): ApiConfig {
   const maxHeaderBytes = parseInteger('MAX_HEADER_BYTES', read('MAX_HEADER_BYTES'), 1024, 1024 * 1024, problems);
   const maxConnections = parseInteger('MAX_CONNECTIONS', read('MAX_CONNECTIONS'), 1, 1_000_000, problems);
   const allowSchemaChange = parseBoolean('ALLOW_SCHEMA_CHANGE', read('ALLOW_SCHEMA_CHANGE'), problems);
+  const workersText = read('WORKERS');
+  const workers = workersText === 'auto' ? availableParallelism() : /^\d+$/.test(workersText) ? Number(workersText) : NaN;
+  if (!(workers >= 1 && workers <= MAX_WORKERS)) problems.push(`WORKERS must be "auto" or an integer from 1 to ${MAX_WORKERS}, got ${JSON.stringify(workersText)}`);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -127,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>): ApiConfig {
     maxHeaderBytes,
     maxConnections,
     allowSchemaChange,
+    workers,
   };
 }
 

@@ -48,11 +48,14 @@ export class ApiMetrics {
     },
   });
 
+  // Per service, not per process: with WORKERS, every worker serves the same model and counts
+  // the same reloads, so the aggregate is the largest (prom-client's AggregatorRegistry).
   private readonly modelInfo = new Gauge({
     name: 'model_info',
     help: 'The model being served: 1 for its version and type, absent without a model.',
     labelNames: ['model_version', 'model_type'] as const,
     registers: [this.registry],
+    aggregator: 'max',
   });
 
   private readonly reloads = new Counter({
@@ -60,6 +63,7 @@ export class ApiMetrics {
     help: 'Model reload attempts, by outcome (loaded or refused).',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
+    aggregator: 'max',
   });
 
   constructor(options: { processMetrics?: boolean } = {}) {

@@ -165,6 +165,45 @@ describe('ModelHolder', () => {
     expect(holder.contract).toBe(first);
   });
 
+  it('prepares a bundle without serving it, then commits it', async () => {
+    const models = [new ConstantModel('v1', 0.2), new ConstantModel('v2', 0.3)];
+    const { holder } = holderWith(async () => models.shift() as ServedModel);
+    await holder.reload();
+    const prepared = await holder.prepare('/models/v2');
+    expect(prepared.version).toBe('v2');
+    expect(holder.current?.info.version).toBe('v1');
+    expect(prepared.commit()).toEqual({ version: 'v2', previous_version: 'v1' });
+    expect(holder.current?.info.version).toBe('v2');
+    expect(() => prepared.commit()).toThrow('this prepared model was already committed or aborted');
+  });
+
+  it('disposes an aborted bundle and keeps serving; reloads wait for the prepared one to settle', async () => {
+    const v1 = new ConstantModel('v1', 0.2);
+    const v2 = new ConstantModel('v2', 0.3);
+    const models = [v1, v2, new ConstantModel('v3', 0.4)];
+    const { holder } = holderWith(async () => models.shift() as ServedModel);
+    await holder.reload();
+    const prepared = await holder.prepare('/models/v2');
+    let reloaded = false;
+    const reload = holder.reload().then((o) => ((reloaded = true), o));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(reloaded).toBe(false);
+    prepared.abort();
+    expect(v2.disposed).toBe(true);
+    expect(holder.current).toBe(v1);
+    await expect(reload).resolves.toEqual({ version: 'v3', previous_version: 'v1' });
+  });
+
+  it('refuses to prepare a bundle it would refuse to reload, and moves on', async () => {
+    const models = [new ConstantModel('v1', 0.2), new ConstantModel('bad', Number.NaN), new ConstantModel('v3', 0.4)];
+    const { holder } = holderWith(async () => models.shift() as ServedModel);
+    await holder.reload();
+    await expect(holder.prepare('/models/bad')).rejects.toThrow(
+      "refused the model bundle at /models/bad: the model's purchase_probability for probe session 1 is NaN, not a number in [0, 1]",
+    );
+    await expect(holder.reload()).resolves.toEqual({ version: 'v3', previous_version: 'v1' });
+  });
+
   it('builds the contract with the configured batch limit', async () => {
     const { holder } = holderWith(async () => new ConstantModel('v1', 0.5), { maxBatch: 7 });
     await holder.reload();

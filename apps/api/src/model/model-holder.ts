@@ -40,6 +40,15 @@ export class ModelRefusedError extends Error {
   }
 }
 
+/** A loaded and checked bundle, not yet in service (ModelHolder.prepare). */
+export interface PreparedModel {
+  readonly version: string;
+  /** Swaps it in; the outcome is reload's. */
+  commit(): ReloadOutcome;
+  /** Disposes it; the model in service stays. */
+  abort(): void;
+}
+
 export interface ModelHolderOptions {
   dir: string;
   load: ModelLoader;
@@ -95,13 +104,44 @@ export class ModelHolder {
 
   /** Loads the bundle again; resolves once it is in service, rejects with ModelRefusedError. */
   reload(): Promise<ReloadOutcome> {
-    const run = this.queue.then(() => this.loadAndSwap());
+    return this.queued(async () => (await this.loadAndCheck(this.options.dir)).commit());
+  }
+
+  /**
+   * The first half of a reload, for a reload agreed among several processes (WORKERS): loads and
+   * checks the bundle at `dir` (a resolved path, so every process loads the same bundle) without
+   * swapping it in. Rejects with ModelRefusedError as reload does; otherwise `commit()` swaps it in
+   * and `abort()` disposes it. Reloads wait while a prepared model is neither.
+   */
+  prepare(dir: string): Promise<PreparedModel> {
+    let settle: () => void = () => undefined;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const prepared = this.queued(() => this.loadAndCheck(dir));
+    // The queue moves on once the prepared model is committed or aborted (or was refused).
+    this.queue = prepared.then(() => settled, () => undefined);
+    return prepared.then((p) => {
+      let done = false;
+      const once = <T>(action: () => T): T => {
+        if (done) throw new Error('this prepared model was already committed or aborted');
+        done = true;
+        try {
+          return action();
+        } finally {
+          settle();
+        }
+      };
+      return { version: p.version, commit: () => once(p.commit), abort: () => once(p.abort) };
+    });
+  }
+
+  private queued<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async loadAndSwap(): Promise<ReloadOutcome> {
-    const { dir, load, logger } = this.options;
+  private async loadAndCheck(dir: string): Promise<PreparedModel> {
+    const { load, logger } = this.options;
     let next: ServedModel | undefined;
     let contract: ServingContract;
     try {
@@ -116,6 +156,18 @@ export class ModelHolder {
       this.emit({ outcome: 'refused', error });
       throw error;
     }
+    const model = next;
+    return {
+      version: model.info.version,
+      commit: () => this.swapIn(dir, model, contract),
+      abort: () => {
+        model.dispose?.();
+        logger.info({ dir, version: model.info.version }, 'prepared model bundle not used');
+      },
+    };
+  }
+
+  private swapIn(dir: string, next: ServedModel, contract: ServingContract): ReloadOutcome {
     const previous = this.served;
     this.served = { model: next, contract, leases: 0, retired: false };
     if (previous) {
@@ -123,7 +175,7 @@ export class ModelHolder {
       disposeIfUnused(previous);
     }
     const previousVersion = previous?.model.info.version ?? null;
-    logger.info({ dir, version: next.info.version, model_type: next.info.model_type, previous: previousVersion }, 'model in service');
+    this.options.logger.info({ dir, version: next.info.version, model_type: next.info.model_type, previous: previousVersion }, 'model in service');
     this.emit({ outcome: 'loaded', model: next, contract });
     return { version: next.info.version, previous_version: previousVersion };
   }

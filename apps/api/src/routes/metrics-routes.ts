@@ -1,12 +1,13 @@
 import type { Router } from 'express';
 import { apiRouter } from '../http/api-router';
-import type { ApiMetrics } from '../http/metrics';
 
-/** GET /metrics in the Prometheus text format. */
-export function metricsRoutes(metrics: ApiMetrics): Router {
+export type MetricsRenderer = () => Promise<{ contentType: string; body: string }>;
+
+/** GET /metrics in the Prometheus text format: this process's metrics, or with WORKERS those of every worker. */
+export function metricsRoutes(render: MetricsRenderer): Router {
   const router = apiRouter();
   router.get('/metrics', async (_req, res) => {
-    const { contentType, body } = await metrics.render();
+    const { contentType, body } = await render();
     res.type(contentType).send(body);
   });
   return router;
