@@ -43,8 +43,10 @@ describe('predictCli', () => {
     expect(logs).toEqual([helpText(PREDICT_CLI)]);
     const help = logs[0].replace(/\n {3,}/g, ' ');
     expect(help.split('\n')[0]).toBe('usage: npm run predict -- --input FILE --output FILE [options]');
-    for (const name of Object.keys(PREDICT_CLI.options)) {
-      expect(help).toMatch(new RegExp(`^  --${name} [A-Z]+ +\\S.*(\\(default: [^)]+\\)|\\(required\\))$`, 'm'));
+    for (const [name, option] of Object.entries(PREDICT_CLI.options)) {
+      // A flag (--merge) takes no value and has no default.
+      if (option.type === 'boolean') expect(help).toMatch(new RegExp(`^  --${name} +\\S`, 'm'));
+      else expect(help).toMatch(new RegExp(`^  --${name} [A-Z]+ +\\S.*(\\(default: [^)]+\\)|\\(required\\))$`, 'm'));
     }
     expect(help).toContain('  --errors FILE     rejected rows with line number, column, rule and reason; written only when a row is rejected,');
     expect(help).toContain('\nexit codes:\n  0    done\n');
@@ -95,5 +97,50 @@ describe('predictCli', () => {
     expect(await readFile(errorsFile, 'utf8')).toBe(
       'line,id,column,rule,reason\n3,901,device_type,category,"device_type: ""Phone"" is not one of ""Mobile"", ""Desktop"", ""Tablet"", ""Unknown"""\n',
     );
+  });
+});
+
+describe('predictCli --shard and --merge', () => {
+  it('scores shards that, merged, give the file one run gives, rejected rows included', async () => {
+    // The bundled sessions with rows the spec refuses, spread through the file.
+    const lines = (await readFile(SESSIONS, 'utf8')).trim().split('\n');
+    for (const at of [450, 300, 120, 3]) lines.splice(at, 0, `${9000 + at},-5,2,10,Mobile,New`);
+    const input = path.join(out, 'sessions.csv');
+    await writeFile(input, lines.join('\n') + '\n');
+    expect(await score(input)).toBe(0);
+    const whole = await readFile(path.join(out, 'scored.csv'), 'utf8');
+    const wholeErrors = await readFile(path.join(out, 'scored.errors.csv'), 'utf8');
+    const sharded = path.join(out, 'sharded.csv');
+    const shard = (spec: string, env: Record<string, string> = {}) => {
+      const saved = process.env.JOB_COMPLETION_INDEX;
+      Object.assign(process.env, env);
+      return predictCli(['--model', model, '--input', input, '--output', sharded, '--shard', spec]).finally(() => {
+        if (saved === undefined) delete process.env.JOB_COMPLETION_INDEX;
+        else process.env.JOB_COMPLETION_INDEX = saved;
+      });
+    };
+    expect(await shard('0/3')).toBe(0);
+    expect(await shard('3', { JOB_COMPLETION_INDEX: '1' })).toBe(0);
+    expect(await shard('2/3')).toBe(0);
+    expect((await readdir(out)).filter((f) => f.startsWith('sharded.csv.part-')).sort()).toEqual([
+      'sharded.csv.part-0',
+      'sharded.csv.part-0.json',
+      'sharded.csv.part-1',
+      'sharded.csv.part-1.json',
+      'sharded.csv.part-2',
+      'sharded.csv.part-2.json',
+    ]);
+    expect(await predictCli(['--input', input, '--output', sharded, '--merge'])).toBe(0);
+    expect(await readFile(sharded, 'utf8')).toBe(whole);
+    expect(await readFile(path.join(out, 'sharded.errors.csv'), 'utf8')).toBe(wholeErrors);
+    expect(errors.at(-2)).toMatch(/^merged 3 parts: [\d,]+ of 504 rows scored; predictions: /);
+    expect(errors.at(-1)).toMatch(/^rejected rows: 4, see /);
+  });
+
+  it('says what is wrong with a shard or a merge', async () => {
+    expect(await score(SESSIONS, '--shard', '3/3')).toBe(2);
+    expect(await predictCli(['--input', SESSIONS, '--output', path.join(out, 'nothing.csv'), '--merge'])).toBe(1);
+    expect(errors.at(-1)).toContain('nothing.csv.part-0.json is missing: that shard was not scored (or not to the end)');
+    expect(await predictCli(['--input', SESSIONS, '--output', path.join(out, 'x.csv'), '--merge', '--shard', '1/2'])).toBe(2);
   });
 });

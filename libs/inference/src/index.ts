@@ -19,6 +19,8 @@ export { PurchasePredictor, InvalidRecordError } from './lib/purchase-predictor'
 export type { PredictorInfo } from './lib/purchase-predictor';
 export { scoreCsvFile } from './lib/score-csv-file';
 export type { ScoreCsvOptions, ScoreCsvResult, ScoreProgress } from './lib/score-csv-file';
+export { parseShard, shardRange, type Shard, type ShardRange } from './lib/csv-shards';
+export { mergeScoredParts, partPath, PART_FORMAT, PART_FORMAT_VERSION, type MergeResult } from './lib/scored-parts';
 // What a server needs of the bundle's dataset spec to derive its request contract from it
 // (apps/api depends on this layer only).
 export { UNKNOWN_CATEGORY, parseSpec, validateRecord } from '@purchase/preprocessing';

@@ -3,6 +3,9 @@ import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises
 import path from 'node:path';
 import { removeStaleTemps, tempPrefix, writeViaTemp, type RemovedTemp } from '@purchase/core';
 import { csvDialectOf, readCsvRecords, RowCoercer, type CsvDialect, type FieldError, type RawRecord } from '@purchase/preprocessing';
+import { shardRange, type Shard, type ShardRange } from './csv-shards';
+import { writeShardManifest } from './scored-parts';
+import { csvField, writeText } from './csv-output';
 import type { PurchasePredictor } from './purchase-predictor';
 
 export interface ScoreCsvOptions {
@@ -14,6 +17,12 @@ export interface ScoreCsvOptions {
   delimiter?: string;
   /** Called after each batch and once at the end. */
   onProgress?: (progress: ScoreProgress) => void;
+  /**
+   * Scores only this shard of the input (csv-shards.ts: a byte range cut at record starts). Lines
+   * in the output and errors files then count from the shard's first line (1), and a manifest
+   * `<output>.json` records the range and counts, from which mergeScoredParts writes the whole.
+   */
+  shard?: Shard;
 }
 
 export interface ScoreProgress {
@@ -39,6 +48,8 @@ export interface ScoreCsvResult {
   blankLines: number;
   /** Leftovers of interrupted runs for the same output or errors file, removed before scoring. */
   removedTemps: RemovedTemp[];
+  /** With options.shard: the bytes scored and the lines they hold. */
+  shard?: ShardRange & Shard & { lines: number };
 }
 
 /**
@@ -69,7 +80,10 @@ export async function scoreCsvFile(
     if (path.resolve(target) === path.resolve(inputPath)) throw new Error(`${target} is the input file: refusing to overwrite it`);
   }
   const dialect = csvDialectOf(predictor.spec, options.delimiter);
-  const totalBytes = await inputSize(inputPath);
+  const size = await inputSize(inputPath);
+  const range = options.shard ? await shardRange(inputPath, dialect, options.shard) : undefined;
+  const totalBytes = range ? range.end - range.start : size;
+  let lines = 0;
 
   const removedTemps: RemovedTemp[] = [];
   for (const target of [outputPath, errorsPath]) {
@@ -77,15 +91,16 @@ export async function scoreCsvFile(
     removedTemps.push(...(await removeStaleTemps(path.dirname(target), [tempPrefix(target)])));
   }
   const score = async (outTmp: string, errTmp: string): Promise<Counts> => {
-    const input = createReadStream(inputPath);
+    const input = range ? createReadStream(inputPath, { start: range.start, end: Math.max(range.start, range.end - 1) }) : createReadStream(inputPath);
+    // An empty range still opens a stream of one byte (end is inclusive): read nothing then.
+    const bytes: AsyncIterable<Buffer> = range && range.end <= range.start ? emptyStream() : input;
+    const counted = range ? countingLines(bytes, (n) => (lines += n)) : bytes;
     let out: FileHandle | undefined;
     let errors: FileHandle | undefined;
     try {
       out = await open(outTmp, 'w');
       errors = await open(errTmp, 'w');
-      const counts = await scoreStream(predictor, inputPath, input, dialect, out, errors, batchSize, (p) =>
-        options.onProgress?.({ ...p, bytesRead: input.bytesRead, totalBytes }),
-      );
+      const counts = await scoreStream(predictor, inputPath, counted, dialect, out, errors, batchSize, (p) => options.onProgress?.({ ...p, bytesRead: input.bytesRead, totalBytes }), range && options.shard ? { header: range.header, last: options.shard.index === options.shard.count - 1, end: range.end } : undefined);
       for (const handle of [out, errors]) {
         await handle.sync();
         await handle.close();
@@ -118,7 +133,24 @@ export async function scoreCsvFile(
     ),
   );
   options.onProgress?.({ bytesRead: totalBytes, totalBytes, rowsScored: counts.scored, rowsRejected: counts.rejected });
-  return { outputPath, errorsPath: counts.rejected > 0 ? errorsPath : undefined, ...counts, removedTemps };
+  const result: ScoreCsvResult = { outputPath, errorsPath: counts.rejected > 0 ? errorsPath : undefined, ...counts, removedTemps };
+  if (range && options.shard) {
+    result.shard = { ...range, ...options.shard, lines };
+    await writeShardManifest(outputPath, inputPath, errorsPath, result);
+  }
+  return result;
+}
+
+async function* emptyStream(): AsyncIterable<Buffer> {}
+
+/** Passes the chunks on, counting their line feeds. */
+async function* countingLines(chunks: AsyncIterable<Buffer>, add: (n: number) => void): AsyncIterable<Buffer> {
+  for await (const chunk of chunks) {
+    let n = 0;
+    for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) n++;
+    add(n);
+    yield chunk;
+  }
 }
 
 type Counts = Omit<ScoreCsvResult, 'outputPath' | 'errorsPath' | 'removedTemps'>;
@@ -132,10 +164,21 @@ async function scoreStream(
   errors: FileHandle,
   batchSize: number,
   progress: (p: Omit<ScoreProgress, 'bytesRead' | 'totalBytes'>) => void,
+  shard?: { header: string[]; last: boolean; end: number },
 ): Promise<Counts> {
   const counts: Counts = { rows: 0, scored: 0, rejected: 0, blankLines: 0 };
   let coercer: RowCoercer | undefined;
   let idHeader = 'line';
+  const begin = async (cells: string[]): Promise<void> => {
+    coercer = RowCoercer.forHeader(predictor.spec, cells, source, { target: 'ignore', id: 'optional' });
+    const idColumn = predictor.spec.idColumn;
+    if (idColumn !== null && cells.includes(idColumn)) idHeader = idColumn;
+    await writeText(out, `${csvField(idHeader)},purchase_probability,purchase_prediction,prediction_confidence\n`);
+    await writeText(errors, 'line,id,column,rule,reason\n');
+  };
+  if (shard) await begin(shard.header);
+  /** A record the input ended inside (a quote never closed): for a shard, one its cut left open. */
+  let endedInsideRecord = false;
   const records: RawRecord[] = [];
   const ids: string[] = [];
 
@@ -151,7 +194,7 @@ async function scoreStream(
     counts.scored += records.length;
     records.length = 0;
     ids.length = 0;
-    await write(out, text);
+    await writeText(out, text);
     progress({ rowsScored: counts.scored, rowsRejected: counts.rejected });
   };
 
@@ -162,11 +205,7 @@ async function scoreStream(
       const cells = rows[i];
       const line = lines[i];
       if (coercer === undefined) {
-        coercer = RowCoercer.forHeader(predictor.spec, cells, source, { target: 'ignore', id: 'optional' });
-        const idColumn = predictor.spec.idColumn;
-        if (idColumn !== null && cells.includes(idColumn)) idHeader = idColumn;
-        await write(out, `${csvField(idHeader)},purchase_probability,purchase_prediction,prediction_confidence\n`);
-        await write(errors, 'line,id,column,rule,reason\n');
+        await begin(cells);
         continue;
       }
       if (cells.length === 1 && cells[0] === '') {
@@ -186,14 +225,21 @@ async function scoreStream(
     }
     const syntax = batch.syntaxError;
     if (syntax !== undefined) {
+      if (syntax.atEnd) endedInsideRecord = true;
       if (coercer === undefined) throw new Error(`${source}: the header line is not valid CSV: ${syntax.message}`);
       counts.rows++;
       counts.rejected++;
       rejectedText += `${syntax.line},,,csv_syntax,${csvField(`not valid CSV: ${syntax.message}`)}\n`;
     }
-    if (rejectedText !== '') await write(errors, rejectedText);
+    if (rejectedText !== '') await writeText(errors, rejectedText);
   }
   if (coercer === undefined) throw new Error(`${source} is empty: expected a CSV header line naming the columns`);
+  if (shard && !shard.last && endedInsideRecord) {
+    throw new Error(
+      `${source}: the last record of this shard is not closed before byte ${shard.end}, where the next shard starts: a quoted field ` +
+        'spans the cut (or the file leaves a quote open there); score this file with fewer shards or unsharded',
+    );
+  }
   await flush();
   return counts;
 }
@@ -204,17 +250,7 @@ function errorLines(line: number, id: string | null, errors: readonly FieldError
   return text;
 }
 
-/** RFC 4180 quoting, only when needed. */
-function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
-/** Writes all of `text` at the file's current position (one write call may write less). */
-async function write(file: FileHandle, text: string): Promise<void> {
-  const bytes = Buffer.from(text, 'utf8');
-  let offset = 0;
-  while (offset < bytes.length) offset += (await file.write(bytes, offset)).bytesWritten;
-}
 
 async function inputSize(file: string): Promise<number> {
   try {

@@ -10,6 +10,8 @@ export const MAX_RECORD_LENGTH = 1 << 20;
 export interface CsvSyntaxProblem {
   line: number;
   message: string;
+  /** The text ended inside this record: a quote opened in it was never closed. */
+  atEnd?: boolean;
 }
 
 export interface CsvRecordBatch {
@@ -128,7 +130,7 @@ class CsvRecordSplitter {
         ? this.describe(tail, start)
         : `a record longer than ${this.maxRecordLength} characters`;
       const suffix = final ? '' : ` (no record end within ${this.maxRecordLength} characters)`;
-      out.push({ records: [], lines: [], syntaxError: { line: start, message: message + suffix } });
+      out.push({ records: [], lines: [], syntaxError: { line: start, message: message + suffix, ...(final ? { atEnd: true } : {}) } });
       this.resumeAfterLine(start);
     }
   }
