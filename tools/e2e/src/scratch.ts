@@ -52,12 +52,14 @@ export function freshCopy(label: string): { dir: string; remove: () => void } {
 export function start(command: string, args: string[], options: { cwd: string; env: Record<string, string> }) {
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (c) => (stderr += c));
-  child.stdout.resume();
+  child.stdout.on('data', (c) => (stdout += c));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
     stderr: () => stderr,
+    stdout: () => stdout,
     exited,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
