@@ -6,6 +6,7 @@ import * as evaluationBench from './evaluation.bench';
 import * as featuresBench from './features.bench';
 import * as inferenceBench from './inference.bench';
 import * as modelsBench from './models.bench';
+import * as tfjsFitBench from './tfjs-fit.bench';
 import * as treesBench from './trees.bench';
 
 export interface BenchSection {
@@ -18,6 +19,10 @@ export const SECTIONS: Record<string, BenchSection> = {
   data: { meaning: 'the session generator on 1M rows, beside the same PRNG draws with no formatting', run: dataBench.run },
   features: { meaning: 'the feature transform on 1M records beside a copy and a read floor; the training reads (readDataset)', run: featuresBench.run },
   models: { meaning: 'tfjs logistic regression and dense net: fit and predict on the wasm and cpu backends', run: modelsBench.run },
+  'tfjs-fit': {
+    meaning: 'logistic regression (700k x 16) and the 64-32 dense net (45k x 60) fit beside scikit-learn, as installed and on one thread (when python3-sklearn is installed)',
+    run: tfjsFitBench.run,
+  },
   trees: {
     meaning: 'gradient-boosted trees on 1M sessions beside XGBoost hist on one thread (when python3-xgboost is installed)',
     run: treesBench.run,

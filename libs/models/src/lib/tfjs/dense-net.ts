@@ -4,6 +4,7 @@ import { checkFitInputs } from '../check-model-inputs';
 import type { FitOptions, Matrix } from '../model';
 import { initBackend } from './backend';
 import { TFJS_INPUTS, TfjsClassifier, type FittedNetwork } from './tfjs-classifier';
+import { trainMlpInPlace, type MlpTrainingResult, type MlpWeights } from './train-mlp';
 
 /** 'balanced' weighs each class by n / (2 * count), as scikit-learn's class_weight='balanced'. */
 export type ClassWeight = 'balanced' | { negative: number; positive: number };
@@ -44,9 +45,12 @@ const DEFAULTS: Required<DenseNetParams> = {
  * A multilayer perceptron for binary classification: Dense(ReLU) layers with dropout, a Dense(1,
  * sigmoid) output, L2 on the kernels, trained by Adam on the (optionally class-weighted) log loss.
  *
- * Training runs its own loop rather than `model.fit`, because `fit` shuffles with Math.random and a
- * seeded Dropout layer repeats one mask on every batch; here both draw from one seeded generator.
- * The Dropout layers still appear in the saved topology (identity at inference).
+ * The network is a tfjs layers model (it predicts, saves and loads as one), initialised by the
+ * seeded Keras initialisers; training runs over typed arrays in trainMlpInPlace (see there for why
+ * not tfjs's fit, which also shuffles with Math.random and repeats one seeded dropout mask on every
+ * batch) and writes the trained weights back. Shuffling and dropout draw from the one seeded
+ * generator. The Dropout layers still appear in the saved topology (identity at inference).
+ * `training.backend` is the tfjs backend that holds the network and predicts.
  */
 export class DenseNet extends TfjsClassifier {
   readonly kind = 'mlp' as const;
@@ -74,73 +78,29 @@ export class DenseNet extends TfjsClassifier {
     const backend = await initBackend();
     const p = this.params;
     const rng = new SeededRandom(p.seed);
-    const { network, dense } = buildNetwork(X.cols, p, rng);
-    const weights = classWeights(p.classWeight, positives, X.rows);
-    const optimizer = tf.train.adam(p.learningRate);
-    const xs = tf.tensor2d(X.data, [X.rows, X.cols], 'float32');
-    const ys = tf.tensor2d(Float32Array.from(y), [X.rows, 1]);
-    const ws = weights && tf.tensor2d(Float32Array.from(y, (label) => weights[label]), [X.rows, 1]);
-    const validation = options.validation && {
-      xs: tf.tensor2d(options.validation.X.data, [options.validation.X.rows, options.validation.X.cols], 'float32'),
-      ys: tf.tensor2d(Float32Array.from(options.validation.y), [options.validation.X.rows, 1]),
-    };
-    const variables = network.trainableWeights.map((w) => w.read() as tf.Variable);
-    const order = Int32Array.from({ length: X.rows }, (_, i) => i);
-    let best: { loss: number; epoch: number; weights: tf.Tensor[] } | undefined;
-    let epochsRun = 0;
-    let trainLoss = NaN;
-    let stoppedEarly = false;
+    const network = buildNetwork(X.cols, p, rng);
+    let result: MlpTrainingResult;
     try {
-      for (let epoch = 1; epoch <= p.epochs; epoch++) {
-        // Seeded: tfjs's own shuffle draws from Math.random.
-        rng.shuffleInPlace(order);
-        let lossSum: tf.Tensor = tf.scalar(0);
-        for (let start = 0; start < X.rows; start += p.batchSize) {
-          const batch = order.subarray(start, Math.min(X.rows, start + p.batchSize));
-          const dropoutSeed = rng.nextUint32();
-          const next = tf.tidy(() => {
-            const index = tf.tensor1d(batch, 'int32');
-            const xb = tf.gather(xs, index);
-            const yb = tf.gather(ys, index);
-            const wb = ws && tf.gather(ws, index);
-            const loss = optimizer.minimize(
-              () => tf.addN([crossEntropyOfLogits(logits(dense, xb, p.dropout, dropoutSeed), yb, wb), ...penalties(dense)]) as tf.Scalar,
-              true,
-              variables,
-            ) as tf.Scalar;
-            return tf.add(lossSum, tf.mul(loss, batch.length));
-          });
-          lossSum.dispose();
-          lossSum = next;
-        }
-        trainLoss = (await lossSum.data())[0] / X.rows;
-        lossSum.dispose();
-        epochsRun = epoch;
-        if (!Number.isFinite(trainLoss)) {
-          throw new Error(`DenseNet training diverged at epoch ${epoch} (loss ${trainLoss}); lower learningRate`);
-        }
-        const validationLoss = validation && (await evaluate(dense, validation.xs, validation.ys));
-        options.onProgress?.({ step: epoch, totalSteps: p.epochs, trainLoss, validationLoss });
-        if (validationLoss === undefined) continue;
-        if (best === undefined || validationLoss < best.loss) {
-          best?.weights.forEach((w) => w.dispose());
-          best = { loss: validationLoss, epoch, weights: network.getWeights().map((w) => w.clone()) };
-        } else if (epoch - best.epoch >= p.patience) {
-          stoppedEarly = true;
-          break;
-        }
-      }
-      if (best !== undefined) network.setWeights(best.weights);
+      const weights = readWeights(network, [X.cols, ...p.hiddenLayers, 1]);
+      result = await trainMlpInPlace(weights, X, y, {
+        dropout: p.dropout,
+        l2: p.l2,
+        learningRate: p.learningRate,
+        batchSize: p.batchSize,
+        epochs: p.epochs,
+        patience: p.patience,
+        classWeights: classWeights(p.classWeight, positives, X.rows),
+        rng,
+        validation: options.validation,
+        onEpoch: options.onProgress && ((step, trainLoss, validationLoss) => options.onProgress?.({ step, totalSteps: p.epochs, trainLoss, validationLoss })),
+      });
+      writeWeights(network, weights);
     } catch (err) {
       network.dispose();
       throw err;
-    } finally {
-      tf.dispose([xs, ys, ...(ws ? [ws] : []), ...(validation ? [validation.xs, validation.ys] : [])]);
-      best?.weights.forEach((w) => w.dispose());
-      optimizer.dispose();
     }
-    const training: Record<string, unknown> = { rows: X.rows, epochs: epochsRun, stoppedEarly, trainLoss, backend };
-    if (best !== undefined) Object.assign(training, { bestEpoch: best.epoch, validationLoss: best.loss });
+    const training: Record<string, unknown> = { rows: X.rows, epochs: result.epochs, stoppedEarly: result.stoppedEarly, trainLoss: result.trainLoss, backend };
+    if (result.best !== undefined) Object.assign(training, { bestEpoch: result.best.epoch, validationLoss: result.best.loss });
     this.setFitted({
       network,
       inputWidth: X.cols,
@@ -176,9 +136,9 @@ function classWeights(cw: ClassWeight | null, positives: number, rows: number): 
   return [cw.negative, cw.positive];
 }
 
-function buildNetwork(cols: number, p: Required<DenseNetParams>, rng: SeededRandom) {
+/** The tfjs network, its kernels drawn by the seeded Keras initialisers; Dropout layers are identities at inference. */
+function buildNetwork(cols: number, p: Required<DenseNetParams>, rng: SeededRandom): tf.Sequential {
   const network = tf.sequential({ name: 'mlp' });
-  const dense: tf.layers.Layer[] = [];
   const regularizer = p.l2 > 0 ? { kernelRegularizer: tf.regularizers.l2({ l2: p.l2 }) } : {};
   const first = (i: number) => (i === 0 ? { inputShape: [cols] } : {});
   p.hiddenLayers.forEach((units, i) => {
@@ -191,7 +151,6 @@ function buildNetwork(cols: number, p: Required<DenseNetParams>, rng: SeededRand
       ...first(i),
     });
     network.add(layer);
-    dense.push(layer);
     if (p.dropout > 0) network.add(tf.layers.dropout({ name: `dropout_${i + 1}`, rate: p.dropout }));
   });
   const output = tf.layers.dense({
@@ -203,41 +162,22 @@ function buildNetwork(cols: number, p: Required<DenseNetParams>, rng: SeededRand
     ...first(p.hiddenLayers.length),
   });
   network.add(output);
-  dense.push(output);
-  return { network, dense };
+  return network;
 }
 
-/**
- * The network's pre-sigmoid output, computed layer by layer so that dropout (when `dropoutSeed` is
- * given) draws a fresh seeded mask per step, and the loss can use the logits (numerically stable).
- */
-function logits(dense: tf.layers.Layer[], x: tf.Tensor, dropout: number, dropoutSeed?: number): tf.Tensor {
-  let h = x;
-  for (let i = 0; i < dense.length - 1; i++) {
-    h = dense[i].apply(h) as tf.Tensor;
-    if (dropoutSeed !== undefined && dropout > 0) h = tf.dropout(h, dropout, undefined, dropoutSeed + i);
-  }
-  const [kernel, bias] = dense[dense.length - 1].trainableWeights.map((w) => w.read());
-  return tf.add(tf.matMul(h, kernel), bias);
+/** The network's kernels and biases as float64 copies, in layer order (getWeights gives kernel, bias, kernel, bias, ...). */
+function readWeights(network: tf.LayersModel, sizes: number[]): MlpWeights {
+  const tensors = network.getWeights();
+  const values = tensors.map((t) => Float64Array.from(t.dataSync()));
+  return { sizes, kernels: values.filter((_, i) => i % 2 === 0), biases: values.filter((_, i) => i % 2 === 1) };
 }
 
-/** Mean (optionally weighted) binary cross-entropy from logits z: max(z, 0) - z y + log(1 + e^-|z|). */
-function crossEntropyOfLogits(z: tf.Tensor, y: tf.Tensor, weights?: tf.Tensor): tf.Scalar {
-  const perRow = tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
-  return tf.mean(weights ? tf.mul(perRow, weights) : perRow);
-}
-
-/** The kernels' L2 terms, from each layer's own configured regularizer. */
-function penalties(dense: tf.layers.Layer[]): tf.Scalar[] {
-  return dense.flatMap((layer) => layer.calculateLosses());
-}
-
-/** Unweighted mean log loss on held-out data, without dropout. */
-async function evaluate(dense: tf.layers.Layer[], xs: tf.Tensor, ys: tf.Tensor): Promise<number> {
-  const loss = tf.tidy(() => crossEntropyOfLogits(logits(dense, xs, 0), ys));
-  try {
-    return (await loss.data())[0];
-  } finally {
-    loss.dispose();
-  }
+/** Writes trained weights into the network (float32, as tfjs holds them). */
+function writeWeights(network: tf.LayersModel, weights: MlpWeights): void {
+  const { sizes, kernels, biases } = weights;
+  tf.tidy(() =>
+    network.setWeights(
+      kernels.flatMap((kernel, l) => [tf.tensor2d(Float32Array.from(kernel), [sizes[l], sizes[l + 1]]), tf.tensor1d(Float32Array.from(biases[l]))]),
+    ),
+  );
 }

@@ -1,4 +1,5 @@
-import { minimizeLbfgs, type Objective } from './lbfgs';
+import { minimizeLbfgs } from './lbfgs';
+import type { Objective } from './minimize';
 
 /** Rosenbrock's banana: minimum 0 at (1, 1), reached through a long curved valley. */
 const rosenbrock: Objective = (x, g) => {

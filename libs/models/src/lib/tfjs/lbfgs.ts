@@ -3,34 +3,17 @@
  * (the optimizer scikit-learn's `lbfgs` solver uses, here with a backtracking Armijo line search,
  * which is enough for the convex objectives it serves).
  */
+import { armijoLineSearch, type MinimizeOptions, type MinimizeResult, type Objective } from './minimize';
 
-/** Returns f(x) and writes the gradient of f at x into `gradient`. */
-export type Objective = (x: Float64Array, gradient: Float64Array) => number;
-
-export interface LbfgsOptions {
-  maxIterations: number;
-  /** Stop when (f_prev - f) / max(|f_prev|, |f|, 1) <= tolerance on two iterations in a row. */
-  tolerance: number;
+/** tolerance: stop when (f_prev - f) / max(|f_prev|, |f|, 1) <= tolerance on two iterations in a row. */
+export interface LbfgsOptions extends MinimizeOptions {
   /** Number of (s, y) correction pairs kept. */
   memory?: number;
-  onIteration?: (iteration: number, value: number, x: Float64Array) => void;
 }
 
-export type LbfgsStop = 'loss-change' | 'line-search' | 'max-iterations';
-
-export interface LbfgsResult {
-  x: Float64Array;
-  value: number;
-  iterations: number;
-  evaluations: number;
-  /** 'line-search': no step decreases f any more, i.e. f is at its floating-point minimum. */
-  stop: LbfgsStop;
-}
-
-const ARMIJO_C1 = 1e-4;
 const MAX_BACKTRACKS = 60;
 
-export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: LbfgsOptions): LbfgsResult {
+export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: LbfgsOptions): MinimizeResult {
   const n = x0.length;
   const m = options.memory ?? 10;
   const S = Array.from({ length: m }, () => new Float64Array(n));
@@ -79,19 +62,10 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
       step = Math.min(1, 1 / Math.sqrt(-slope));
     }
 
-    let fNext = Infinity;
-    let accepted = false;
-    for (let b = 0; b < MAX_BACKTRACKS; b++) {
-      for (let i = 0; i < n; i++) xNext[i] = x[i] + step * d[i];
-      fNext = objective(xNext, gNext);
-      evaluations++;
-      if (fNext <= f + ARMIJO_C1 * step * slope) {
-        accepted = true;
-        break;
-      }
-      step *= 0.5;
-    }
-    if (!accepted) return { x, value: f, iterations: iteration - 1, evaluations, stop: 'line-search' };
+    const search = armijoLineSearch(objective, x, f, d, slope, step, { xNext, gNext }, MAX_BACKTRACKS);
+    evaluations += search.evaluations;
+    if (search.value === undefined) return { x, value: f, iterations: iteration - 1, evaluations, stop: 'line-search' };
+    const fNext = search.value;
 
     const slot = (newest + 1) % m;
     let sy = 0;

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Matrix } from '../model';
-import { LogisticRegression } from './logistic-regression';
-import { NotFittedError, rocAuc } from '@purchase/core';
+import { LogisticRegression, NEWTON_MAX_COLS } from './logistic-regression';
+import { meanLogLoss, penalisedLogLoss } from './logistic-objective';
+import { NotFittedError, rocAuc, SeededRandom } from '@purchase/core';
 
 /** Made by tools/fixtures/make-sklearn-logreg.py with Debian's python3-sklearn. */
 interface SklearnFixture {
@@ -75,12 +76,66 @@ describe('LogisticRegression against scikit-learn LogisticRegression(C=1, lbfgs)
     strong.dispose();
   });
 
-  it('reports progress per L-BFGS iteration with a falling training loss', async () => {
+  it('reports progress per solver iteration with a falling training loss, the last one the fitted loss', async () => {
     const losses: number[] = [];
+    const validationLosses: number[] = [];
     const lr = new LogisticRegression();
-    await lr.fit(train.X, train.y, { onProgress: (p) => losses.push(p.trainLoss!) });
-    expect(losses.length).toBe(lr.describe().training?.iterations);
+    await lr.fit(train.X, train.y, { validation: test, onProgress: (p) => (losses.push(p.trainLoss!), validationLosses.push(p.validationLoss!)) });
+    const training = lr.describe().training!;
+    expect(losses.length).toBe(training.iterations);
     expect(losses[losses.length - 1]).toBeLessThan(losses[0]);
+    // The training loss comes from the objective's value (no extra pass), and is the model's log loss.
+    const theta = Float64Array.from([...lr.coefficients, lr.intercept]);
+    expect(losses[losses.length - 1]).toBe(training.trainLoss);
+    expect(training.trainLoss).toBeCloseTo(meanLogLoss(train.X, train.y, theta), 6);
+    expect(validationLosses[validationLosses.length - 1]).toBe(training.validationLoss);
+    lr.dispose();
+  });
+});
+
+/** Largest |gradient| of the penalised objective at the fitted (float32) coefficients. */
+function largestGradient(model: LogisticRegression, X: Matrix, y: Uint8Array, C: number): number {
+  const g = new Float64Array(X.cols + 1);
+  penalisedLogLoss(X, y, C, true)(Float64Array.from([...model.coefficients, model.intercept]), g);
+  return Math.max(...g.map(Math.abs));
+}
+
+describe('LogisticRegression solvers', () => {
+  it('fits full one-hot blocks (collinear with the intercept: a nearly flat objective) in a few Newton steps', async () => {
+    // Two numbers, then one-hot device (3 levels) and customer type (2 levels), as the feature pipeline encodes them.
+    const rng = new SeededRandom(11);
+    const rows = 3000;
+    const X: Matrix = { data: new Float32Array(rows * 7), rows, cols: 7 };
+    const y = new Uint8Array(rows);
+    for (let r = 0; r < rows; r++) {
+      const o = r * 7;
+      X.data[o] = rng.next() * 2 - 1;
+      X.data[o + 1] = rng.next();
+      const device = rng.nextInt(3);
+      const returning = rng.nextInt(2);
+      X.data[o + 2 + device] = 1;
+      X.data[o + 5 + returning] = 1;
+      const z = -0.5 + 2 * X.data[o] - X.data[o + 1] + 0.6 * device - 0.8 * returning;
+      y[r] = rng.next() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+    }
+    const lr = new LogisticRegression();
+    await lr.fit(X, y);
+    expect(lr.describe().training).toMatchObject({ solver: 'newton', converged: true, stop: 'loss-change' });
+    expect(lr.describe().training?.iterations).toBeLessThanOrEqual(10);
+    expect(largestGradient(lr, X, y, 1)).toBeLessThan(1e-7);
+    lr.dispose();
+  });
+
+  it(`falls back to L-BFGS above ${NEWTON_MAX_COLS} columns and reaches the optimum there too`, async () => {
+    const rng = new SeededRandom(12);
+    const rows = 400;
+    const cols = NEWTON_MAX_COLS + 4;
+    const X: Matrix = { data: Float32Array.from({ length: rows * cols }, () => rng.next() - 0.5), rows, cols };
+    const y = Uint8Array.from({ length: rows }, (_, r) => (X.data[r * cols] + X.data[r * cols + 1] > 0 ? 1 : 0));
+    const lr = new LogisticRegression();
+    await lr.fit(X, y);
+    expect(lr.describe().training).toMatchObject({ solver: 'lbfgs', converged: true });
+    expect(largestGradient(lr, X, y, 1)).toBeLessThan(1e-6);
     lr.dispose();
   });
 });
