@@ -1,3 +1,4 @@
+import { textTable } from '@purchase/cli';
 import type { SplitMetrics } from '@purchase/evaluation';
 
 export interface ComparisonRow {
@@ -38,8 +39,5 @@ export function formatComparisonTable(rows: ComparisonRow[], baseline: { validat
     ),
   );
   body.push(cells('always purchase', '-', baseline.validation, baseline.test, '-'));
-  const table = [header, ...body];
-  const widths = header.map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
-  return [line(header), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...body.map(line)].join('\n') + '\n(* selected)';
+  return `${textTable(header, body, { align: 'numbers' })}\n(* selected)`;
 }

@@ -144,7 +144,7 @@ describe('trainCli', () => {
         `bundle: ${path.join(out, version)} (version ${version}, copied from ${source}); ${current} -> ${version}`,
         `bundle: ${path.join(out, version)} (version ${version}, already there, reused); ${current} -> ${version}`,
       ]);
-      expect((await readdir(out)).sort()).toEqual([version, 'current'].sort());
+      expect((await readdir(out)).sort()).toEqual([version, 'current', 'history.json'].sort());
       expect(await readlink(current)).toBe(version);
       expect(errors).toEqual([]);
     });

@@ -1,2 +1,3 @@
 export { EXIT, helpText, parseCommandLine, runCli, UsageError } from './lib/command-line';
-export type { CliDeclaration, CommandLine, OptionDeclaration, ParsedCommandLine } from './lib/command-line';
+export type { CliDeclaration, CommandDeclaration, CommandLine, OptionDeclaration, ParsedCommandLine } from './lib/command-line';
+export { recordsTable, textTable } from './lib/text-table';

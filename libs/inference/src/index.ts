@@ -3,11 +3,30 @@ export {
   BUNDLE_FORMAT_VERSION,
   BUNDLE_FILES,
   CURRENT_LINK,
+  SAFE_NAME,
   BundleError,
   parseManifest,
 } from './lib/bundle-format';
 export type { BundleManifest, PackageVersions, SelectedModel } from './lib/bundle-format';
-export { publishBundle, switchCurrent } from './lib/publish-bundle';
+export { publishBundle } from './lib/publish-bundle';
+export {
+  currentVersion,
+  diffBundles,
+  HISTORY_FILE,
+  listBundles,
+  promoteBundle,
+  pruneBundles,
+  rollbackBundle,
+  switchCurrent,
+  readHistory,
+  rollbackTarget,
+  showBundle,
+  type BundleDiffRow,
+  type HistoryEntry,
+  type PruneResult,
+  type RegistryEntry,
+  type SwitchReason,
+} from './lib/registry';
 export type { BundleContent, BundleModel, PublishedBundle } from './lib/publish-bundle';
 export { importBundle } from './lib/import-bundle';
 export type { ImportedBundle } from './lib/import-bundle';

@@ -202,7 +202,7 @@ describe("the image's runtime stage, replayed without a container runtime", () =
       expect(outcome(published)).toEqual({ status: 0, stderr: '' });
       run('chmod', ['-R', 'a-w', volume], { cwd: scratch.dir });
       if (asRoot) run('chown', ['-R', '0:0', volume], { cwd: scratch.dir });
-      expect(readdirSync(volume).sort()).toEqual([expect.stringMatching(/^\d{8}-\d{6}-[0-9a-f]+$/), 'current']);
+      expect(readdirSync(volume).sort()).toEqual([expect.stringMatching(/^\d{8}-\d{6}-[0-9a-f]+$/), 'current', 'history.json']);
 
       // kubectl exec <pod> -- node -e "process.kill(1, 'SIGHUP')" (deploy/README.md), here to the process itself.
       api.child.kill('SIGHUP');

@@ -48,7 +48,7 @@ describe('nx run train:train with an unrelated bundle in models/', () => {
 
       expect(digest(path.join(copy.dir, 'models', unrelatedVersion))).toEqual(unrelated);
       expect(readFileSync(path.join(copy.dir, 'models/README.md'), 'utf8')).toBe(readme);
-      expect(readdirSync(path.join(copy.dir, 'models')).sort()).toEqual(['README.md', 'current', published, unrelatedVersion].sort());
+      expect(readdirSync(path.join(copy.dir, 'models')).sort()).toEqual(['README.md', 'current', 'history.json', published, unrelatedVersion].sort());
       expect(existsSync(path.join(copy.dir, 'models', published, 'manifest.json'))).toBe(true);
     } finally {
       copy.remove();

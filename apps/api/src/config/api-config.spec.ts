@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       port: 8000,
       host: '127.0.0.1',
       modelDir: 'models/current',
+      modelVersion: undefined,
       modelName: 'purchase-intent',
       maxBatch: 1000,
       bodyLimitBytes: 1024 * 1024,
@@ -124,6 +125,15 @@ describe('loadConfig', () => {
       'ALLOW_SCHEMA_CHANGE must be true or false, got "yes"',
       'WORKERS must be "auto" or an integer from 1 to 256, got "0"',
     ]);
+  });
+
+  it('pins MODEL_VERSION beside MODEL_DIR, and refuses a name that is no version', () => {
+    expect(loadConfig({ MODEL_DIR: '/srv/models/current', MODEL_VERSION: '20261201-120000-abc123' })).toMatchObject({
+      modelDir: '/srv/models/20261201-120000-abc123',
+      modelVersion: '20261201-120000-abc123',
+    });
+    expect(problemsOf({ MODEL_VERSION: '../etc' })).toEqual(['MODEL_VERSION must be a bundle version (letters, digits, ".", "_" or "-", not "current"), got "../etc"']);
+    expect(problemsOf({ MODEL_VERSION: 'current' })).toHaveLength(1);
   });
 
   it('reads WORKERS=auto as the number of cores', () => {

@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { CURRENT_LINK, SAFE_NAME } from '@purchase/inference';
 import type { LevelWithSilent } from 'pino';
 import { DEFAULT_MAX_BATCH } from '../contract/serving-contract';
 
@@ -6,8 +8,13 @@ import { DEFAULT_MAX_BATCH } from '../contract/serving-contract';
 export interface ApiConfig {
   port: number;
   host: string;
-  /** The bundle to serve; a symlink such as models/current is followed on every (re)load. */
+  /**
+   * The bundle to serve; a symlink such as models/current is followed on every (re)load. With
+   * MODEL_VERSION, the version of that name beside MODEL_DIR (models/<version>), pinned.
+   */
   modelDir: string;
+  /** MODEL_VERSION: the version pinned instead of MODEL_DIR's link; undefined when not pinned. */
+  modelVersion: string | undefined;
   /** The model's name in the Open Inference Protocol routes (/v2/models/{name}). */
   modelName: string;
   maxBatch: number;
@@ -42,6 +49,7 @@ export const CONFIG_DEFAULTS = {
   PORT: '8000',
   HOST: '127.0.0.1',
   MODEL_DIR: 'models/current',
+  MODEL_VERSION: '',
   MODEL_NAME: 'purchase-intent',
   MAX_BATCH: String(DEFAULT_MAX_BATCH),
   BODY_LIMIT: '1mb',
@@ -64,7 +72,8 @@ export const CONFIG_DEFAULTS = {
 const MAX_WORKERS = 256;
 
 const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const SAFE_MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 const MIN_ADMIN_TOKEN = 16;
 
 /** Every problem of the environment at once, so a misconfigured deployment is fixed in one go. */
@@ -85,9 +94,14 @@ export function loadConfig(env: Record<string, string | undefined>): ApiConfig {
 
   const port = parseInteger('PORT', read('PORT'), 0, 65535, problems);
   const host = read('HOST');
-  const modelDir = read('MODEL_DIR');
+  const modelLink = read('MODEL_DIR');
+  const pinned = env.MODEL_VERSION?.trim() || undefined;
+  if (pinned !== undefined && (!SAFE_NAME.test(pinned) || pinned === CURRENT_LINK)) {
+    problems.push(`MODEL_VERSION must be a bundle version (letters, digits, ".", "_" or "-", not "current"), got ${JSON.stringify(pinned)}`);
+  }
+  const modelDir = pinned === undefined ? modelLink : path.join(path.dirname(modelLink), pinned);
   const modelName = read('MODEL_NAME');
-  if (!SAFE_NAME.test(modelName)) {
+  if (!SAFE_MODEL_NAME.test(modelName)) {
     problems.push(`MODEL_NAME must be letters, digits, ".", "_" or "-" (at most 64), got ${JSON.stringify(modelName)}`);
   }
   const maxBatch = parseInteger('MAX_BATCH', read('MAX_BATCH'), 1, 100_000, problems);
@@ -121,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined>): ApiConfig {
     port,
     host,
     modelDir,
+    modelVersion: pinned,
     modelName,
     maxBatch,
     bodyLimitBytes,

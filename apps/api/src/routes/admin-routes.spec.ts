@@ -156,3 +156,15 @@ describe('POST /admin/reload', () => {
     }
   });
 });
+
+describe('MODEL_VERSION', () => {
+  it('pins the service to a version beside MODEL_DIR: promotions of current do not move it, reloads keep it', async () => {
+    await copyBundle(models.root, 'v2');
+    await pointCurrentAt(models.root, 'v2');
+    const service = await testService({ modelDir: models.current, env: { ADMIN_TOKEN: TOKEN, MODEL_VERSION: 'v1' } });
+    const before = await request(service.app).post('/predict').send(SESSION).expect(200);
+    expect(before.headers['x-model-version']).toBe('v1');
+    await request(service.app).post('/admin/reload').set('authorization', `Bearer ${TOKEN}`).expect(200, { status: 'reloaded', version: 'v1', previous_version: 'v1' });
+    expect((await request(service.app).get('/health').expect(200)).body.version).toBe('v1');
+  });
+});

@@ -19,6 +19,12 @@ const SECTIONS = {
   positionals: { name: 'section', defaultText: 'all', choices: { data: 'the generator', api: 'the service' } },
 } as const satisfies CliDeclaration;
 
+const COMMANDS = {
+  ...CLI,
+  options: { models: { type: 'string', value: 'DIR', default: 'models', meaning: 'where the bundles are' } },
+  commands: { list: { meaning: 'every bundle' }, promote: { args: ['VERSION'], meaning: 'make VERSION current' }, diff: { args: ['A', 'B'], meaning: 'A beside B' } },
+} as const satisfies CliDeclaration;
+
 function parsed(argv: string[]) {
   const args = parseCommandLine(CLI, argv);
   if (args.help) throw new Error('expected a command line, not --help');
@@ -133,3 +139,26 @@ describe('runCli', () => {
     expect(await runCli(CLI, ['--input', 'a'], async () => undefined)).toBe(0);
   });
 });
+
+describe('commands', () => {
+  it('takes a command and exactly its arguments, options anywhere', () => {
+    const args = parseCommandLine(COMMANDS, ['promote', '--models', 'm', 'v2']);
+    expect(args).toMatchObject({ help: false, positionals: ['promote', 'v2'], values: { models: 'm' } });
+    expect(parseCommandLine(COMMANDS, ['list'])).toMatchObject({ positionals: ['list'], values: { models: 'models' } });
+  });
+
+  it('names what is wrong', () => {
+    expect(() => parseCommandLine(COMMANDS, [])).toThrow(new UsageError('a command is required (one of list, promote, diff)'));
+    expect(() => parseCommandLine(COMMANDS, ['lsit'])).toThrow(new UsageError('unknown command "lsit" (one of list, promote, diff)'));
+    expect(() => parseCommandLine(COMMANDS, ['promote'])).toThrow(new UsageError('promote VERSION: VERSION is missing'));
+    expect(() => parseCommandLine(COMMANDS, ['diff', 'a'])).toThrow(new UsageError('diff A B: B is missing'));
+    expect(() => parseCommandLine(COMMANDS, ['list', 'extra'])).toThrow(new UsageError('list: unexpected argument "extra"'));
+  });
+
+  it('lists the commands with their arguments in the help', () => {
+    const help = helpText(COMMANDS);
+    expect(help.split('\n')[0]).toBe('usage: npm run demo -- COMMAND [ARG ...] [options]');
+    expect(help).toMatch(/^commands:\n  list +every bundle\n  promote VERSION +make VERSION current\n  diff A B +A beside B\n$/m);
+  });
+});
+

@@ -28,6 +28,17 @@ export interface CliDeclaration {
   options: Readonly<Record<string, OptionDeclaration>>;
   /** Arguments that are not options (bench's sections); without this, none is accepted. */
   positionals?: { name: string; defaultText: string; choices: Readonly<Record<string, string>> };
+  /**
+   * Subcommands (`npm run models -- promote VERSION`): the first argument names one, the ones after
+   * it are its arguments, as many as it declares. Not with `positionals`.
+   */
+  commands?: Readonly<Record<string, CommandDeclaration>>;
+}
+
+export interface CommandDeclaration {
+  /** What the help calls each argument, in order: VERSION. */
+  args?: readonly string[];
+  meaning: string;
 }
 
 /** One convention for every CLI; 130 and 143 are what a shell reports for 128 + the signal's number. */
@@ -89,8 +100,11 @@ export function parseCommandLine<D extends CliDeclaration>(cli: D, argv: readonl
   if (tokens.some((t) => t.kind === 'option' && t.name === 'help')) return { help: true };
 
   const given = new Set<string>();
+  const commands = cli.commands;
+  if (commands) checkCommand(commands, positionals);
   for (const token of tokens) {
     if (token.kind === 'option-terminator') continue;
+    if (token.kind === 'positional' && commands) continue;
     if (token.kind === 'positional') {
       const p = cli.positionals;
       if (!p) throw new UsageError(`unexpected argument "${token.value}"`);
@@ -116,14 +130,32 @@ export function parseCommandLine<D extends CliDeclaration>(cli: D, argv: readonl
   return { help: false, values: values as ParsedCommandLine<D>['values'], positionals, given };
 }
 
+function checkCommand(commands: Readonly<Record<string, CommandDeclaration>>, positionals: readonly string[]): void {
+  const names = Object.keys(commands).join(', ');
+  const [name, ...args] = positionals;
+  if (name === undefined) throw new UsageError(`a command is required (one of ${names})`);
+  if (!Object.hasOwn(commands, name)) throw new UsageError(`unknown command "${name}" (one of ${names})`);
+  const wanted = commands[name].args ?? [];
+  if (args.length !== wanted.length) {
+    const usage = [name, ...wanted].join(' ');
+    throw new UsageError(args.length < wanted.length ? `${usage}: ${wanted.slice(args.length).join(' ')} is missing` : `${usage}: unexpected argument "${args[wanted.length]}"`);
+  }
+}
+
 /** Usage, the one-line description, every option with its meaning and default, the exit codes. */
 export function helpText(cli: CliDeclaration): string {
   const rows: [string, string][] = Object.entries(cli.options).map(([name, o]) => [optionLabel(name, o), optionMeaning(o)]);
   rows.push([optionLabel('help', HELP), HELP.meaning]);
   const p = cli.positionals;
-  const labels = [...rows.map(([label]) => label), ...(p ? Object.keys(p.choices) : [])];
+  const commandRows = Object.entries(cli.commands ?? {}).map(([name, c]) => [[name, ...(c.args ?? [])].join(' '), c.meaning] as [string, string]);
+  const labels = [...rows.map(([label]) => label), ...(p ? Object.keys(p.choices) : []), ...commandRows.map(([label]) => label)];
   const width = Math.max(...labels.map((l) => l.length)) + 2;
   const lines = [`usage: ${usageLine(cli)}`, '', ...wrap(cli.description, 0), ''];
+  if (commandRows.length > 0) {
+    lines.push('commands:');
+    for (const [label, meaning] of commandRows) lines.push(...wrap(`  ${label.padEnd(width)}${meaning}`, width + 2));
+    lines.push('');
+  }
   if (p) {
     lines.push(`${p.name}s (default: ${p.defaultText}):`);
     for (const [name, meaning] of Object.entries(p.choices)) lines.push(...wrap(`  ${name.padEnd(width)}${meaning}`, width + 2));
@@ -168,7 +200,8 @@ function usageLine(cli: CliDeclaration): string {
     .filter(([, o]) => o.required)
     .map(([name, o]) => optionLabel(name, o));
   const positionals = cli.positionals ? [`[${cli.positionals.name} ...]`] : [];
-  return [cli.command, ...required, '[options]', ...positionals].join(' ');
+  const command = cli.commands ? ['COMMAND [ARG ...]'] : [];
+  return [cli.command, ...command, ...required, '[options]', ...positionals].join(' ');
 }
 
 function optionLabel(name: string, o: OptionDeclaration): string {

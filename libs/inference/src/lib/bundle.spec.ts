@@ -7,7 +7,8 @@ import { sha256, tempName, writeDirAtomic } from '@purchase/core';
 import { loadSpec, type DatasetSpec } from '@purchase/preprocessing';
 import { SESSIONS_SPEC } from '../test-fixtures/sessions-bundle';
 import { BundleError } from './bundle-format';
-import { publishBundle, switchCurrent, type BundleContent, type BundleModel } from './publish-bundle';
+import { publishBundle, type BundleContent, type BundleModel } from './publish-bundle';
+import { switchCurrent } from './registry';
 import { loadBundle, verifyBundle } from './verify-bundle';
 
 /** The bundle only asks a model to save itself; this one saves a JSON file, as the tree models do. */
@@ -80,7 +81,7 @@ describe('publishBundle / loadBundle', () => {
     const published = await publishBundle(root, content({ version: 'v1' }));
     expect(published.dir).toBe(path.join(root, 'v1'));
     expect(await readlink(path.join(root, 'current'))).toBe('v1');
-    expect((await readdir(root)).sort()).toEqual(['current', 'v1']);
+    expect((await readdir(root)).sort()).toEqual(['current', 'history.json', 'v1']);
 
     const { manifest, dir, modelDir, pipeline } = await loadBundle(path.join(root, 'current'));
     expect(dir).toBe(await realpath(path.join(root, 'v1')));
@@ -132,7 +133,7 @@ describe('publishBundle / loadBundle', () => {
     expect(await readlink(path.join(root, 'current'))).toBe('v2');
     await switchCurrent(root, 'v1');
     expect(await readlink(path.join(root, 'current'))).toBe('v1');
-    expect((await readdir(root)).sort()).toEqual(['current', 'v1', 'v2']);
+    expect((await readdir(root)).sort()).toEqual(['current', 'history.json', 'v1', 'v2']);
   });
 
   it('an interrupted publish leaves current on the previous bundle and no new directory', async () => {
@@ -144,7 +145,7 @@ describe('publishBundle / loadBundle', () => {
     });
     await expect(publishBundle(root, failing)).rejects.toThrow('ENOSPC: no space left on device');
     expect(await readlink(path.join(root, 'current'))).toBe('v1');
-    expect((await readdir(root)).sort()).toEqual(['current', 'v1']);
+    expect((await readdir(root)).sort()).toEqual(['current', 'history.json', 'v1']);
     await expect(verifyBundle(path.join(root, 'current'))).resolves.toMatchObject({ version: 'v1' });
   });
 
@@ -164,7 +165,7 @@ describe('publishBundle / loadBundle', () => {
       { path: leftLink, bytes: 2, directory: false },
       { path: leftBundle, bytes: 8, directory: true },
     ]);
-    expect((await readdir(root)).sort()).toEqual([path.basename(live), 'current', 'v1', 'v2']);
+    expect((await readdir(root)).sort()).toEqual([path.basename(live), 'current', 'history.json', 'v1', 'v2']);
   });
 
   it('refuses to overwrite a published version', async () => {

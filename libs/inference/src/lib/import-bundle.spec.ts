@@ -6,7 +6,7 @@ import { BundleError } from './bundle-format';
 import { listBundleTree } from './bundle-files';
 import { sha256 } from '@purchase/core';
 import { importBundle } from './import-bundle';
-import { switchCurrent } from './publish-bundle';
+import { switchCurrent } from './registry';
 import { verifyBundle } from './verify-bundle';
 
 let work: string;
@@ -45,7 +45,7 @@ describe('importBundle', () => {
 
     expect(imported).toMatchObject({ version: 'trained', dir: path.join(models, 'trained'), reused: false, removedTemps: [] });
     expect(await readlink(path.join(models, 'current'))).toBe('trained');
-    expect((await readdir(models)).sort()).toEqual(['README.md', 'current', 'trained', 'unrelated']);
+    expect((await readdir(models)).sort()).toEqual(['README.md', 'current', 'history.json', 'trained', 'unrelated']);
     expect(await snapshot(path.join(models, 'trained'))).toEqual(await snapshot(path.join(sources, 'trained')));
     expect((await verifyBundle(path.join(models, 'current'))).version).toBe('trained');
     expect(await snapshot(path.join(models, 'unrelated'))).toEqual(before);
@@ -61,7 +61,7 @@ describe('importBundle', () => {
 
     expect(second).toMatchObject({ version: 'trained', dir: first.dir, reused: true });
     expect(await readlink(path.join(models, 'current'))).toBe('trained');
-    expect((await readdir(models)).sort()).toEqual(['README.md', 'current', 'trained', 'unrelated']);
+    expect((await readdir(models)).sort()).toEqual(['README.md', 'current', 'history.json', 'trained', 'unrelated']);
     expect((await stat(path.join(first.dir, 'manifest.json'))).mtimeMs).toBe(written);
   });
 
@@ -74,7 +74,7 @@ describe('importBundle', () => {
 
     expect(imported).toMatchObject({ version: 'renamed', reused: true });
     expect(await readlink(path.join(models, 'current'))).toBe('renamed');
-    expect((await readdir(models)).sort()).toEqual(['README.md', 'a-damaged-copy', 'current', 'renamed', 'unrelated']);
+    expect((await readdir(models)).sort()).toEqual(['README.md', 'a-damaged-copy', 'current', 'history.json', 'renamed', 'unrelated']);
   });
 
   it('refuses a corrupt source with the verification message, and changes nothing in the models directory', async () => {

@@ -2,7 +2,8 @@ import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { removeStaleTemps, sha256, tempPrefix, writeFileAtomic, writeViaTemp } from '@purchase/core';
 import { BUNDLE_FILES, BundleError, CURRENT_LINK, SAFE_NAME } from './bundle-format';
-import { pointCurrentAt, PUBLISH_TEMP, switchCurrent, type PublishedBundle } from './publish-bundle';
+import { PUBLISH_TEMP, type PublishedBundle } from './publish-bundle';
+import { pointCurrent, pointCurrentAt, switchCurrent } from './registry';
 import { loadBundle } from './verify-bundle';
 
 export interface ImportedBundle extends PublishedBundle {
@@ -66,6 +67,6 @@ export async function importBundle(sourceDir: string, modelsDir: string): Promis
     await loadBundle(tmp);
   };
   await writeViaTemp(path.join(modelsDir, PUBLISH_TEMP + version), copy, (tmp) => rename(tmp, finalDir));
-  await pointCurrentAt(modelsDir, version);
+  await pointCurrent(modelsDir, version, 'publish', pointCurrentAt, { verified: true });
   return { version, dir: finalDir, manifest, reused: false, removedTemps };
 }

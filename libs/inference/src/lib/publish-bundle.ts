@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cp, lstat, mkdir, open, readFile, rename, symlink } from 'node:fs/promises';
+import { cp, lstat, mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { type ModelDescription, type ModelKind } from '@purchase/models';
 import { type RemovedTemp, removeStaleTemps, sha256, tempPrefix, writeFileAtomic, writeJsonAtomic, writeViaTemp } from '@purchase/core';
@@ -16,6 +16,7 @@ import {
 } from './bundle-format';
 import { listBundleTree } from './bundle-files';
 import { packageVersions } from './package-versions';
+import { pointCurrent, pointCurrentAt } from './registry';
 import { loadBundle } from './verify-bundle';
 
 /** What a bundle needs of a trained model: it saves itself in its own format. */
@@ -121,32 +122,8 @@ export async function publishBundle(modelsDir: string, content: BundleContent): 
     return manifest;
   };
   const manifest = await writeViaTemp(path.join(modelsDir, PUBLISH_TEMP + version), build, (tmp) => rename(tmp, finalDir));
-  await pointCurrentAt(modelsDir, version);
+  await pointCurrent(modelsDir, version, 'publish', pointCurrentAt, { verified: true });
   return { version, dir: finalDir, manifest, removedTemps };
-}
-
-/**
- * Points `<modelsDir>/current` at an already published version (a rollback, or a test setting up
- * a server), after verifying that bundle.
- */
-export async function switchCurrent(modelsDir: string, version: string): Promise<void> {
-  if (!SAFE_NAME.test(version) || version === CURRENT_LINK) throw new Error(`"${version}" is not a bundle version`);
-  await loadBundle(path.join(modelsDir, version));
-  await pointCurrentAt(modelsDir, version);
-}
-
-/** A new relative symlink at a temporary name, renamed over `current`: readers see old or new, never none. */
-export async function pointCurrentAt(modelsDir: string, version: string): Promise<void> {
-  const link = path.join(modelsDir, CURRENT_LINK);
-  const existing = await lstat(link).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return undefined;
-    throw err;
-  });
-  if (existing && !existing.isSymbolicLink()) {
-    throw new Error(`${link} is not a symlink; move it away so that it can point at the published bundle`);
-  }
-  await writeViaTemp(link, (tmp) => symlink(version, tmp, 'dir'));
-  await syncDir(modelsDir);
 }
 
 async function hashTree(dir: string): Promise<Record<string, string>> {
@@ -189,11 +166,3 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /** Makes the renames in a directory durable across a power cut. */
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
