@@ -1,13 +1,9 @@
+import { textTable } from '@purchase/cli';
 /** Prints rows as a Markdown table, so bench output pastes straight into docs/benchmarks.md. */
 export function printTable(rows: Record<string, string | number>[]): void {
   if (rows.length === 0) return;
   const headers = Object.keys(rows[0]);
-  const cells = rows.map((r) => headers.map((h) => formatCell(r[h])));
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (values: string[]) => '| ' + values.map((v, i) => v.padEnd(widths[i])).join(' | ') + ' |';
-  console.log(line(headers));
-  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-  for (const c of cells) console.log(line(c));
+  console.log(textTable(headers, rows.map((r) => headers.map((h) => formatCell(r[h])))));
 }
 
 function formatCell(v: string | number | undefined): string {
