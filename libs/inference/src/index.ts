@@ -44,3 +44,4 @@ export { mergeScoredParts, partPath, PART_FORMAT, PART_FORMAT_VERSION, type Merg
 // (apps/api depends on this layer only).
 export { UNKNOWN_CATEGORY, parseSpec, validateRecord } from '@purchase/preprocessing';
 export type { ColumnSpec, DatasetSpec, FieldError, MissingRule, RawRecord } from '@purchase/preprocessing';
+export { CALIBRATION_METHODS, type CalibrationMap, type CalibrationMethod } from '@purchase/models';

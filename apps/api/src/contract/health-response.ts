@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
+import { CALIBRATION_METHODS } from '@purchase/inference';
 
 /** What the served model was trained on, from its bundle's dataset spec. */
 export class DatasetInfo {
@@ -52,6 +53,10 @@ export class ModelInfo {
   @JSONSchema({ description: 'How the threshold was chosen.' })
   @IsString()
   threshold_rule!: string;
+
+  @JSONSchema({ description: "How the model's probabilities are calibrated before the threshold applies: none, platt or isotonic." })
+  @IsIn([...CALIBRATION_METHODS])
+  calibration!: string;
 
   @JSONSchema({ description: 'When the bundle was trained (ISO 8601).' })
   @IsString()

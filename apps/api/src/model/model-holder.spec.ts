@@ -24,6 +24,7 @@ class ConstantModel implements ServedModel {
       encoded_features: features,
       threshold: 0.5,
       threshold_rule: 'fixed',
+      calibration: 'none',
       created_at: '2025-01-01T00:00:00.000Z',
       metrics: {},
       dataset: { spec: 'test', file: 'test.csv', rows: 10, target: 'purchase', positive: '1' },

@@ -11,7 +11,7 @@
  *     metrics.json     validation + test metrics per model (the training app's format)
  *     report.md, report.html
  */
-import type { ModelDescription, ModelKind } from '@purchase/models';
+import type { CalibrationMap, ModelDescription, ModelKind } from '@purchase/models';
 import { parseSpec, type DatasetSpec } from '@purchase/preprocessing';
 import { isObject, sha256 } from '@purchase/core';
 
@@ -87,6 +87,11 @@ export interface SelectedModel {
   description: ModelDescription;
   /** Headline test-split metrics of this model (e.g. roc_auc, f1), shown by the API's info. */
   metrics: Record<string, number>;
+  /**
+   * The map from the model's probabilities to the served ones, fitted on held-out predictions
+   * (absent: served as the model gives them). The threshold applies to the calibrated probability.
+   */
+  calibration?: CalibrationMap;
 }
 
 /**
@@ -165,6 +170,10 @@ export function parseManifest(json: unknown): { manifest?: BundleManifest; probl
     if (!isObject(model.metrics) || !Object.values(model.metrics).every((v) => typeof v === 'number')) {
       at('model.metrics', 'must map metric names to numbers');
     }
+    if (model.calibration !== undefined) {
+      const problem = calibrationProblem(model.calibration);
+      if (problem) at('model.calibration', problem);
+    }
   }
   const files = json.files;
   if (!isObject(files)) at('files', 'must be an object');
@@ -181,6 +190,28 @@ export function parseManifest(json: unknown): { manifest?: BundleManifest; probl
     }
   }
   return problems.length > 0 ? { problems } : { manifest: { ...(json as unknown as BundleManifest), spec: spec as DatasetSpec }, problems };
+}
+
+/** Why a calibration map cannot be applied, or undefined when it can. */
+function calibrationProblem(c: unknown): string | undefined {
+  if (!isObject(c)) return 'must be an object';
+  switch (c.method) {
+    case 'none':
+      return undefined;
+    case 'platt':
+      return Number.isFinite(c.a) && Number.isFinite(c.b) ? undefined : 'platt needs finite numbers a and b';
+    case 'isotonic': {
+      const { x, y } = c;
+      if (!Array.isArray(x) || !Array.isArray(y) || x.length === 0 || x.length !== y.length) return 'isotonic needs arrays x and y of one length, not empty';
+      for (let i = 0; i < x.length; i++) {
+        if (!Number.isFinite(x[i]) || !(y[i] >= 0 && y[i] <= 1)) return `isotonic point ${i} is not a number with a probability`;
+        if (i > 0 && (x[i] < x[i - 1] || y[i] < y[i - 1])) return 'isotonic points must be non-decreasing in x and y';
+      }
+      return undefined;
+    }
+    default:
+      return `method must be none, platt or isotonic, got ${JSON.stringify(c.method)}`;
+  }
 }
 
 /** `a/b.json` yes; `/a`, `../a`, `a/../../b`, `a\\b`, `` no. */

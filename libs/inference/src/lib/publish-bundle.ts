@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { cp, lstat, mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { type ModelDescription, type ModelKind } from '@purchase/models';
+import { type CalibrationMap, type ModelDescription, type ModelKind } from '@purchase/models';
 import { type RemovedTemp, removeStaleTemps, sha256, tempPrefix, writeFileAtomic, writeJsonAtomic, writeViaTemp } from '@purchase/core';
 import type { DatasetSpec } from '@purchase/preprocessing';
 import {
@@ -39,7 +39,7 @@ export interface BundleContent {
   /** Every trained model by name; each is saved under candidates/<name>/. */
   candidates: Record<string, BundleModel>;
   /** Which candidate is served (copied to model/) and at what threshold. */
-  selected: { candidate: string; threshold: number; thresholdRule: string; metrics: Record<string, number> };
+  selected: { candidate: string; threshold: number; thresholdRule: string; metrics: Record<string, number>; calibration?: CalibrationMap };
   /** metrics.json: the training app's own shape. */
   metrics: unknown;
   reportMarkdown: string;
@@ -95,7 +95,7 @@ export async function publishBundle(modelsDir: string, content: BundleContent): 
       recursive: true,
     });
 
-    const { threshold, thresholdRule, metrics } = content.selected;
+    const { threshold, thresholdRule, metrics, calibration } = content.selected;
     const selectedModel = content.candidates[candidate];
     const manifest: BundleManifest = {
       format: BUNDLE_FORMAT,
@@ -113,6 +113,7 @@ export async function publishBundle(modelsDir: string, content: BundleContent): 
         thresholdRule,
         description: selectedModel.describe(),
         metrics,
+        ...(calibration && calibration.method !== 'none' ? { calibration } : {}),
       },
       files: await hashTree(tmp),
     };

@@ -35,6 +35,7 @@ describe('PurchasePredictor', () => {
       encoded_features: [...trees.pipeline.columnNames],
       threshold: 0.5,
       threshold_rule: 'fixed for tests',
+      calibration: 'none',
       created_at: trees.published.manifest.createdAt,
       metrics: { roc_auc: 0.75 },
       dataset: { spec: 'customer-sessions', file: 'customer_sessions.csv', rows: trees.records.length, target: 'purchase', positive: '1' },

@@ -1,6 +1,6 @@
 import { FeaturePipeline } from '@purchase/features';
 import { isDeepStrictEqual } from 'node:util';
-import { loadModel, type BinaryClassifier, type ModelKind } from '@purchase/models';
+import { calibrateOne, loadModel, type BinaryClassifier, type CalibrationMap, type CalibrationMethod, type ModelKind } from '@purchase/models';
 import { validateRecord, type DatasetSpec, type FieldError, type RawRecord } from '@purchase/preprocessing';
 import { BundleError, type BundleManifest } from './bundle-format';
 import { decide, type Prediction } from './decide';
@@ -18,6 +18,8 @@ export interface PredictorInfo {
   encoded_features: string[];
   threshold: number;
   threshold_rule: string;
+  /** How the model's probabilities are calibrated before the threshold: none, platt or isotonic. */
+  calibration: CalibrationMethod;
   created_at: string;
   /** Headline test-split metrics of the model (e.g. roc_auc, f1). */
   metrics: Record<string, number>;
@@ -49,6 +51,8 @@ export class PurchasePredictor {
   readonly info: PredictorInfo;
   /** The dataset spec the pipeline was fitted with: what a record must satisfy. */
   readonly spec: DatasetSpec;
+  /** The calibration of the served probabilities (the bundle's; the identity when it has none). */
+  readonly calibration: CalibrationMap;
   private readonly buffer: Float32Array;
   private readonly cols: number;
 
@@ -60,6 +64,7 @@ export class PurchasePredictor {
     this.spec = pipeline.spec;
     this.cols = pipeline.width;
     this.buffer = new Float32Array(BATCH_ROWS * this.cols);
+    this.calibration = manifest.model.calibration ?? { method: 'none' };
     this.info = {
       version: manifest.version,
       model_type: manifest.model.kind,
@@ -68,6 +73,7 @@ export class PurchasePredictor {
       encoded_features: [...pipeline.columnNames],
       threshold: manifest.model.threshold,
       threshold_rule: manifest.model.thresholdRule,
+      calibration: this.calibration.method,
       created_at: manifest.createdAt,
       metrics: { ...manifest.model.metrics },
       dataset: {
@@ -140,6 +146,8 @@ export class PurchasePredictor {
    */
   predictChecked(records: readonly RawRecord[]): Prediction[] {
     const { threshold } = this.manifest.model;
+    const calibration = this.calibration;
+    const calibrated = calibration.method !== 'none';
     const predictions = new Array<Prediction>(records.length);
     for (let start = 0; start < records.length; start += BATCH_ROWS) {
       const chunk = records.slice(start, start + BATCH_ROWS);
@@ -147,7 +155,10 @@ export class PurchasePredictor {
       const data = this.buffer.subarray(0, rows * this.cols);
       this.pipeline.transformInto(chunk, data);
       const probabilities = this.model.predictProba({ data, rows, cols: this.cols });
-      for (let r = 0; r < rows; r++) predictions[start + r] = decide(probabilities[r], threshold);
+      for (let r = 0; r < rows; r++) {
+        const p = calibrated ? calibrateOne(calibration, probabilities[r]) : probabilities[r];
+        predictions[start + r] = decide(p, threshold);
+      }
     }
     return predictions;
   }

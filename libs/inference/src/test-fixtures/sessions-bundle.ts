@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FeaturePipeline } from '@purchase/features';
-import { GradientBoostedTrees, LogisticRegression } from '@purchase/models';
+import { GradientBoostedTrees, LogisticRegression, type CalibrationMap } from '@purchase/models';
 import { loadSpec, readDataset, type DatasetSpec, type RawRecord } from '@purchase/preprocessing';
 import { sha256 } from '@purchase/core';
 import { publishBundle, type PublishedBundle } from '../lib/publish-bundle';
@@ -45,6 +45,7 @@ export interface TestBundleOptions {
   version?: string;
   select?: 'lr' | 'gbdt';
   threshold?: number;
+  calibration?: CalibrationMap;
 }
 
 export async function publishSessionsBundle(modelsDir: string, options: TestBundleOptions = {}): Promise<SessionsBundle> {
@@ -77,7 +78,7 @@ async function publishFitted(
     seed: 7,
     pipeline: pipeline.toJSON(),
     candidates: { lr, gbdt },
-    selected: { candidate, threshold: options.threshold ?? 0.5, thresholdRule: 'fixed for tests', metrics: { roc_auc: 0.75 } },
+    selected: { candidate, threshold: options.threshold ?? 0.5, thresholdRule: 'fixed for tests', metrics: { roc_auc: 0.75 }, calibration: options.calibration },
     metrics: {},
     reportMarkdown: '# test bundle\n',
     reportHtml: '<html><body>test bundle</body></html>',
