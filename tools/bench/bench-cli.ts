@@ -7,6 +7,7 @@ import * as featuresBench from './features.bench';
 import * as inferenceBench from './inference.bench';
 import * as modelsBench from './models.bench';
 import * as tfjsFitBench from './tfjs-fit.bench';
+import * as trainingRunBench from './training-run.bench';
 import * as treesBench from './trees.bench';
 
 export interface BenchSection {
@@ -30,6 +31,11 @@ export const SECTIONS: Record<string, BenchSection> = {
   evaluation: {
     meaning: 'argsort, the metrics on 1M scores, bootstrap and permutation importance; scikit-learn when installed',
     run: evaluationBench.run,
+  },
+  training: {
+    meaning:
+      'the whole npm run train -- --models gbdt,lr on 1M generated sessions beside a pandas + scikit-learn + XGBoost pipeline: wall, peak RSS, test AUC, ratios (BENCH_RUNS, BENCH_10M=1, PEER_THREADS=1)',
+    run: trainingRunBench.run,
   },
   inference: { meaning: 'PurchasePredictor per prediction and streaming CSV scoring of 1M rows, beside their floors', run: inferenceBench.run },
   api: { meaning: 'the REST API under load (autocannon) beside a bare node:http server', run: apiBench.run },

@@ -40,7 +40,7 @@ beforeAll(async () => {
 afterAll(() => rm(work, { recursive: true, force: true }));
 
 describe('runTraining prints what the training did', () => {
-  it('the read report, the split, the comparison table, the selection, the bundle and the leftovers it removed, in this order', async () => {
+  it('the read report, the split, the comparison table, the selection, the bundle, the leftovers it removed and where the time went, in this order', async () => {
     const out = path.join(work, 'models');
     // What a training killed while publishing leaves: a hidden, half-written bundle of a dead process.
     const leftover = tempName(path.join(out, 'publish-20250101-000000-abcdef'), { pid: spawnSync(process.execPath, ['-e', '']).pid });
@@ -49,7 +49,7 @@ describe('runTraining prints what the training did', () => {
 
     const result = await runTraining(options(out));
     const { bundle, selected, metrics } = result;
-    expect(logs).toHaveLength(6);
+    expect(logs).toHaveLength(7);
     expect(logs[0]).toContain('kept      500');
     expect(logs[1]).toBe('split (seed 42, stratified 70/15/15): train 350, validation 75, test 75; 16 features');
     const rows = logs[2].split('\n');
@@ -63,10 +63,18 @@ describe('runTraining prints what the training did', () => {
     expect(rows.at(-2)).toMatch(/^\| always purchase \| +- \| +0\.897 \| +0\.897 \| .* \| +0\.500 \| .* \| +- \|$/);
     expect(logs[3]).toBe(`selected: ${selected} by validation f1; on test it ${chosen.beatsBaselineOnTest.verdict}`);
     expect(logs[3]).toMatch(/ on test it (beats|does NOT beat) the always-purchase baseline on F1 \(0\.\d{3} vs 0\.897\); /);
-    expect(logs.slice(4)).toEqual([
+    expect(logs.slice(4, 6)).toEqual([
       `bundle: ${bundle.dir} (version ${bundle.version}); ${path.join(out, 'current')} -> ${bundle.version}`,
       `removed 1 stale temporary file (8 B) left by interrupted runs: ${leftover}${path.sep}`,
     ]);
+    // One line per timed step of the run, in order, then the total and the peak memory of the process.
+    const timing = logs[6].split('\n');
+    expect(timing.slice(2, -2).map((r) => r.split('|')[1].trim())).toEqual([
+      ...result.timings.map((t) => `${t.step}${t.candidate ? ` ${t.candidate}` : ''}`),
+      'other (spec, progress, printing)',
+    ]);
+    expect(timing.at(-2)).toMatch(/^\| total +\| +\d+\.\d\d \| +100% \|$/);
+    expect(timing.at(-1)).toMatch(/^peak memory \(max RSS\): [1-9]\d* MB$/);
   }, 120_000);
 
   it('draws a progress bar per candidate on stderr, each ending with its fit time', async () => {

@@ -12,6 +12,7 @@ import {
 } from '@purchase/training';
 import { formatComparisonTable } from './comparison-table';
 import { ProgressBar } from './progress-bar';
+import { formatTimingTable } from './timing-table';
 
 /** What the training CLI runs: the library's options, with its lines going to `log` instead of events. */
 export type TrainOptions = Omit<TrainingOptions, 'onEvent'> & { log: (line: string) => void };
@@ -19,7 +20,7 @@ export type TrainOptions = Omit<TrainingOptions, 'onEvent'> & { log: (line: stri
 /**
  * The training of the CLI: trainAndPublish of @purchase/training, with the read report and the
  * split logged, a progress bar per candidate on stderr, and then the comparison table, the
- * selection and the bundle.
+ * selection, the bundle, and where the time went with the peak memory.
  */
 export async function runTraining(options: TrainOptions): Promise<TrainingResult> {
   const { log, ...training } = options;
@@ -50,6 +51,7 @@ export async function runTraining(options: TrainOptions): Promise<TrainingResult
     }
   };
 
+  const started = performance.now();
   const result = await trainAndPublish({ ...training, onEvent }).catch((err: unknown) => {
     if (!(err instanceof TooManyRejectedError)) throw err;
     throw new Error(`${err.file}: ${err.rejected} of ${err.total} rows rejected, more than --max-rejected ${err.maxRejected}; fix the data or raise the limit`);
@@ -60,5 +62,7 @@ export async function runTraining(options: TrainOptions): Promise<TrainingResult
   log(`selected: ${selected} by validation ${options.select}; on test it ${metrics.models[selected].beatsBaselineOnTest.verdict}`);
   log(`bundle: ${bundle.dir} (version ${bundle.version}); ${path.join(options.out, 'current')} -> ${bundle.version}`);
   if (bundle.removedTemps.length > 0) log(removedTempsLine(bundle.removedTemps, 'stale'));
+  // maxRSS is in kilobytes: the peak of the whole process so far, the fits included.
+  log(formatTimingTable(result.timings, (performance.now() - started) / 1000, process.resourceUsage().maxRSS * 1024));
   return result;
 }

@@ -1,9 +1,10 @@
 // The public door of @purchase/training: one training run as a function (trainAndPublish), the
 // candidates it can train, and what it reports and returns. The training CLI is this plus
 // argument parsing, progress bars and printing.
-export { trainAndPublish } from './lib/train-and-publish';
+export { trainAndPublish, DEFAULT_BOOTSTRAP_ROWS, DEFAULT_IMPORTANCE_ROWS } from './lib/train-and-publish';
 export type { TrainingOptions, TrainingResult } from './lib/train-and-publish';
 export type { TrainingEvent } from './lib/training-events';
+export { TRAINING_STEPS, type TrainingStep, type StepTiming } from './lib/step-clock';
 export type { TrainingMetrics } from './lib/training-metrics';
 export type { ThresholdRule } from './lib/fit-candidate';
 export { CANDIDATES, CANDIDATE_NAMES, isCandidateName } from './lib/candidates';

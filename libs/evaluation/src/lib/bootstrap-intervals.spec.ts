@@ -83,6 +83,29 @@ describe('bootstrapIntervals', () => {
     expect(ratio).toBeLessThan(5.5);
   });
 
+  it('resamples a split of at most sampleRows rows whole, exactly as without the option', () => {
+    const plain = bootstrapIntervals(y, scores, { threshold: 0.5, seed: 4, resamples: 300 });
+    expect(bootstrapIntervals(y, scores, { threshold: 0.5, seed: 4, resamples: 300, sampleRows: 400 })).toEqual(plain);
+    expect(plain.sample).toBeUndefined();
+  });
+
+  it('m out of n: the estimates of all rows, about the width of the full bootstrap, for the cost of m rows', () => {
+    const big = sample(40_000, 5);
+    const full = bootstrapIntervals(big.y, big.scores, { threshold: 0.5, seed: 8, resamples: 400 });
+    const m = bootstrapIntervals(big.y, big.scores, { threshold: 0.5, seed: 8, resamples: 400, sampleRows: 4_000 });
+    expect(m.sample).toEqual({ rows: 4_000, of: 40_000 });
+    expect([m.rocAuc.estimate, m.f1.estimate]).toEqual([full.rocAuc.estimate, full.f1.estimate]);
+    for (const metric of ['rocAuc', 'f1'] as const) {
+      const width = (b: typeof m) => b[metric].upper - b[metric].lower;
+      // A 4,000-row bootstrap unscaled would be sqrt(10) ~ 3.2 times wider.
+      expect(width(m) / width(full)).toBeGreaterThan(0.75);
+      expect(width(m) / width(full)).toBeLessThan(1.33);
+      expect(m[metric].lower).toBeLessThan(m[metric].estimate);
+      expect(m[metric].upper).toBeGreaterThan(m[metric].estimate);
+    }
+    expect(() => bootstrapIntervals(y, scores, { threshold: 0.5, seed: 1, sampleRows: 1 })).toThrow('sampleRows must be an integer >= 2, got 1');
+  });
+
   it('rejects bad options and a one-class sample', () => {
     expect(() => bootstrapIntervals(y, scores, { threshold: 0.5, seed: 1, resamples: 0 })).toThrow(
       'resamples must be an integer >= 1, got 0',

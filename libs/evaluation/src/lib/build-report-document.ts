@@ -224,14 +224,20 @@ function intervalsSection(report: EvaluationReport): ReportSection | undefined {
       `${formatMetric(b.rocAuc.estimate)} (${formatMetric(b.rocAuc.lower)} to ${formatMetric(b.rocAuc.upper)})`,
       `${formatMetric(b.f1.estimate)} (${formatMetric(b.f1.lower)} to ${formatMetric(b.f1.upper)})`,
       formatThreshold(b.threshold),
-      `${formatPercent(b.level)}, ${formatCount(b.resamples)} resamples, seed ${b.seed}`,
+      `${formatPercent(b.level)}, ${formatCount(b.resamples)} resamples${b.sample ? ` of ${formatCount(b.sample.rows)} of ${formatCount(b.sample.of)} rows` : ''}, seed ${b.seed}`,
     ]);
   }
   if (rows.length === 0) return undefined;
+  const sampled = report.models.some((m) => m.intervals?.sample);
   return section('Confidence intervals', [
     {
       kind: 'paragraph',
-      text: 'Stratified bootstrap (resampling within each class), percentile intervals.',
+      text:
+        'Stratified bootstrap (resampling within each class), percentile intervals.' +
+        (sampled
+          ? ' Where a split is larger than the rows resampled, m out of n: each resample draws m rows of a stratified sample of m rows,' +
+            ' and the percentile distances are scaled by sqrt(m / n) around the estimate on all n rows (the width of an n-row interval).'
+          : ''),
     },
     table(['model', 'split', 'ROC AUC (interval)', 'F1 (interval)', 'F1 threshold', 'level'], rows, [
       'left',
@@ -419,10 +425,12 @@ function permutationSection(report: EvaluationReport): ReportSection | undefined
   ]);
   const splits = [...new Set(models.map((m) => m.permutationImportance.split))].join(', ');
   const repeats = [...new Set(models.map((m) => m.permutationImportance.repeats))].join(', ');
+  const samples = [...new Set(models.flatMap((m) => (m.permutationImportance.sample ? [m.permutationImportance.sample] : [])).map((s) => `${formatCount(s.rows)} of its ${formatCount(s.of)} rows`))];
+  const on = samples.length === 0 ? `the ${splits} split` : `a stratified sample of ${samples.join(', ')} of the ${splits} split`;
   return section('Permutation importance', [
     {
       kind: 'paragraph',
-      text: `Drop in ROC AUC on the ${splits} split when one input column is shuffled (mean ± sd over ${repeats} shuffles); larger means the model leans on it more.`,
+      text: `Drop in ROC AUC on ${on} when one input column is shuffled (mean ± sd over ${repeats} shuffles); larger means the model leans on it more.`,
     },
     table(['feature', ...models.map((m) => m.name)], rows),
   ]);

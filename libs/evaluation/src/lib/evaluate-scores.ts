@@ -1,6 +1,7 @@
 import { brierScore } from './brier-score';
-import { logLoss, rocAuc, type Scores } from '@purchase/core';
+import { logLoss, type Scores } from '@purchase/core';
 import { averagePrecisionFromCounts } from './precision-recall';
+import { rocAucFromCounts } from './roc';
 import { thresholdCounts } from './threshold-counts';
 import { metricsAtThreshold, type ThresholdMetrics } from './threshold-metrics';
 
@@ -22,7 +23,7 @@ export function evaluateScores(y: Uint8Array, scores: Scores, threshold: number)
   const counts = thresholdCounts(y, scores);
   return {
     ...metricsAtThreshold(y, scores, threshold),
-    rocAuc: rocAuc(y, scores),
+    rocAuc: rocAucFromCounts(counts),
     prAuc: averagePrecisionFromCounts(counts),
     logLoss: logLoss(y, scores),
     brier: brierScore(y, scores),

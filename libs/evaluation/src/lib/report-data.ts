@@ -74,8 +74,11 @@ export interface ModelReport {
   curves?: { split: string; roc: Pick<RocCurve, 'fpr' | 'tpr'>; pr: Pick<PrCurve, 'recall' | 'precision'> };
   /** Reliability table on one split (reliabilityTable). */
   calibration?: { split: string; strategy: BinStrategy; bins: ReliabilityBin[] };
-  /** Permutation importance (permutationImportance) and the split it was measured on. */
-  permutationImportance?: PermutationImportanceResult & { split: string };
+  /**
+   * Permutation importance (permutationImportance) and the split it was measured on; `sample` when it
+   * was measured on a stratified sample of that split's rows.
+   */
+  permutationImportance?: PermutationImportanceResult & { split: string; sample?: { rows: number; of: number } };
 }
 
 export interface ThresholdReport {

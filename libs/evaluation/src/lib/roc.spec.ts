@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { expectClose, fixtureCases, labelsOf, scoresOf } from '../test-fixtures/sklearn-fixture';
 import { rocAuc } from '@purchase/core';
-import { rocCurve } from './roc';
+import { rocAucFromCounts, rocCurve } from './roc';
+import { thresholdCounts } from './threshold-counts';
 
 describe('ROC against scikit-learn', () => {
   it.each(fixtureCases)('%s: roc_auc_score and roc_curve', (_, c) => {
@@ -44,6 +45,26 @@ describe('rocAuc', () => {
         },
       ),
       { numRuns: 200, seed: 3 },
+    );
+  });
+
+  it('has the same bits from the threshold counts as from rocAuc (what evaluateScores uses), float32 and float64, heavy ties', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 40 })), { minLength: 2, maxLength: 3000 }),
+        fc.boolean(),
+        (rows, single) => {
+          const y = Uint8Array.from(rows.map((r) => r[0]));
+          fc.pre(y.includes(0) && y.includes(1));
+          const values = rows.map((r) => Math.sqrt(r[1]) / 7);
+          const scores = single ? Float32Array.from(values) : Float64Array.from(values);
+          expect(rocAucFromCounts(thresholdCounts(y, scores))).toBe(rocAuc(y, scores));
+        },
+      ),
+      { numRuns: 200, seed: 5 },
+    );
+    expect(() => rocAucFromCounts(thresholdCounts(Uint8Array.from([1, 1]), Float64Array.from([0.1, 0.2])))).toThrow(
+      'y has only positive (1) labels, ROC AUC needs both classes',
     );
   });
 

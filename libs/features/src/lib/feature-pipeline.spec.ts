@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseSpec, stratifiedSplit, type DatasetSpec, type RawRecord } from '@purchase/preprocessing';
-import { bundledSpec, readRecords } from '../test-fixtures/bundled-data';
+import { columnsFromRecords, parseSpec, readDataset, stratifiedSplit, type DatasetSpec, type RawRecord } from '@purchase/preprocessing';
+import { bundledSpec, readRecords, ROOT } from '../test-fixtures/bundled-data';
 import { FeaturePipeline } from './feature-pipeline';
 
 /**
@@ -147,6 +147,35 @@ describe('FeaturePipeline.transform', () => {
     expect(Array.from(out.subarray(16, 48))).toEqual(Array.from(pipeline.transform(TRAIN.slice(1, 3)).data));
     expect(Array.from(out.subarray(48))).toEqual(new Array(16).fill(-1));
     expect(() => pipeline.transformInto(TRAIN, out, 1)).toThrow('out has room for 4 rows of 16 columns, 5 are needed (rowOffset 1 + 4 records)');
+  });
+});
+
+describe('FeaturePipeline on the columns of a read (what a training does)', () => {
+  it('fits and transforms rows of the columns exactly as the same rows given as records', async () => {
+    for (const [name, file] of [
+      ['customer-sessions', 'data/raw/customer_sessions.csv'],
+      ['online-shoppers', 'data/external/online_shoppers_intention.csv'],
+    ] as const) {
+      const spec = await bundledSpec(name);
+      const read = await readDataset(path.resolve(ROOT, file), spec);
+      const split = stratifiedSplit(read.labels, { seed: 7 });
+      const pick = (rows: Uint32Array) => Array.from(rows, (r) => read.records[r]);
+      const fromColumns = FeaturePipeline.fitColumns(spec, read.columns, split.train);
+      const fromRecords = FeaturePipeline.fit(spec, pick(split.train));
+      expect(fromColumns.toJSON()).toEqual(fromRecords.toJSON());
+      for (const rows of [split.train, split.test]) {
+        expect(bits(fromColumns.transformColumns(read.columns, rows).data)).toEqual(bits(fromRecords.transform(pick(rows)).data));
+      }
+      expect(bits(fromColumns.transformColumns(read.columns).data)).toEqual(bits(fromRecords.transform(read.records).data));
+    }
+  });
+
+  it('names a column the data lacks or holds as the wrong kind', () => {
+    const data = columnsFromRecords(sessions, TRAIN);
+    const renamed = { rows: data.rows, columns: data.columns.map((c) => (c.name === 'device_type' ? { ...c, name: 'device' } : c)) };
+    expect(() => pipeline.transformColumns(renamed)).toThrow('the data has no column "device_type" (it has "time_spent", "pages_viewed", "basket_value", "device", "customer_type")');
+    const swapped = { rows: data.rows, columns: data.columns.map((c) => (c.name === 'time_spent' ? { ...data.columns[3], name: 'time_spent' } : c)) };
+    expect(() => pipeline.transformColumns(swapped)).toThrow('column "time_spent" must hold numbers for the pipeline, it holds codes');
   });
 });
 

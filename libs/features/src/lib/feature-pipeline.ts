@@ -1,4 +1,4 @@
-import type { DatasetSpec, Imputer, RawRecord } from '@purchase/preprocessing';
+import { columnNamed, columnsFromRecords, type CodeArray, type DatasetColumns, type DatasetSpec, type Imputer, type RawRecord } from '@purchase/preprocessing';
 import { SEGMENTS, segmentIndex, type SegmentMedians } from './behavioral-segment';
 import { featureColumnNames } from './feature-columns';
 import type { FeatureMatrix } from './feature-matrix';
@@ -64,6 +64,8 @@ export class FeaturePipeline {
   private readonly segBasket: Int32Array;
   private readonly segMedians: SegmentMedians[];
   private readonly segOut: Int32Array;
+  // What the codes of a category or boolean column write, per column and levels array (planFor).
+  private readonly codeOutputs = new Map<string, WeakMap<readonly (string | boolean)[], Int32Array | Float64Array>>();
   // Scratch rows: imputed raw values and their scaled values, per numeric slot.
   private readonly raw: Float64Array;
   private readonly scaled: Float64Array;
@@ -163,7 +165,12 @@ export class FeaturePipeline {
 
   /** Fits imputation, scaling ranges and engineered-feature statistics on the training records. */
   static fit(spec: DatasetSpec, trainRecords: readonly RawRecord[]): FeaturePipeline {
-    return new FeaturePipeline(spec, fitPipelineState(spec, trainRecords));
+    return FeaturePipeline.fitColumns(spec, columnsFromRecords(spec, trainRecords));
+  }
+
+  /** `fit` on the training rows of columns read by readDataset (`rows`, ascending; default all). */
+  static fitColumns(spec: DatasetSpec, data: DatasetColumns, rows?: Uint32Array): FeaturePipeline {
+    return new FeaturePipeline(spec, fitPipelineState(spec, data, rows));
   }
 
   /** Loads a pipeline saved with toJSON (after JSON.parse), checking every part; errors name `source`. */
@@ -187,9 +194,18 @@ export class FeaturePipeline {
 
   /** The model matrix of `records` (one row each). */
   transform(records: readonly RawRecord[]): FeatureMatrix {
-    const data = new Float32Array(records.length * this.width);
-    this.writeRows(records, data, 0, true);
-    return { data, rows: records.length, cols: this.width, columnNames: this.columnNames };
+    return this.transformColumns(columnsFromRecords(this.spec, records));
+  }
+
+  /**
+   * The model matrix of rows `rows` of `data` (default all, in order), written once into one
+   * Float32Array: a training transforms each split of its read straight from the columns.
+   */
+  transformColumns(data: DatasetColumns, rows?: Uint32Array): FeatureMatrix {
+    const n = rows === undefined ? data.rows : rows.length;
+    const out = new Float32Array(n * this.width);
+    this.writeRows(data, rows, out, 0, true);
+    return { data: out, rows: n, cols: this.width, columnNames: this.columnNames };
   }
 
   /** The model matrix of one record: the same loop as a batch, so the same numbers. */
@@ -208,38 +224,43 @@ export class FeaturePipeline {
       const needed = rowOffset + records.length;
       throw new Error(`out has room for ${Math.floor(out.length / w)} rows of ${w} columns, ${needed} are needed (rowOffset ${rowOffset} + ${records.length} records)`);
     }
-    this.writeRows(records, out, rowOffset, false);
+    this.writeRows(columnsFromRecords(this.spec, records), undefined, out, rowOffset, false);
   }
 
-  /** The transform loop. One-hot columns are set, not cleared, so rows must start at 0 (`zeroed`: they do). */
-  private writeRows(records: readonly RawRecord[], out: Float32Array, rowOffset: number, zeroed: boolean): void {
-    const n = records.length;
+  /**
+   * The transform loop, the only one: records become columns first (columnsFromRecords), so a
+   * request and a training split are encoded by the same code. One-hot columns are set, not
+   * cleared, so rows must start at 0 (`zeroed`: they do).
+   */
+  private writeRows(data: DatasetColumns, rows: Uint32Array | undefined, out: Float32Array, rowOffset: number, zeroed: boolean): void {
+    const n = rows === undefined ? data.rows : rows.length;
     const w = this.width;
     if (!zeroed) out.fill(0, rowOffset * w, (rowOffset + n) * w);
-    const { raw, scaled, numNames, numFill, numMin, numInv, numOut, catNames, catColumns, catUnknown, catFill, catStart, catWidth } = this;
-    const { boolNames, boolFill, boolOut, meanFrom, meanSlots, meanOut, ratioNum, ratioDen, ratioMin, ratioInv, ratioOut } = this;
+    const { raw, scaled, numNames, numFill, numMin, numInv, numOut, catNames, catStart, catWidth } = this;
+    const { boolNames, boolOut, meanFrom, meanSlots, meanOut, ratioNum, ratioDen, ratioMin, ratioInv, ratioOut } = this;
     const { segTime, segPages, segBasket, segMedians, segOut } = this;
+    const plan = this.planFor(data);
 
-    for (let r = 0; r < n; r++) {
-      const record = records[r];
-      const base = (rowOffset + r) * w;
+    for (let i = 0; i < n; i++) {
+      const r = rows === undefined ? i : rows[i];
+      const base = (rowOffset + i) * w;
       for (let k = 0; k < numNames.length; k++) {
-        const v = record[numNames[k]];
-        const x = v === null || v === undefined ? numFill[k] : typeof v === 'number' ? v : NaN;
+        const v = plan.numbers[k][r];
+        // NaN is missing, imputed, unless it stands for a value of the wrong type (then it stays NaN).
+        const x = v === v ? v : plan.numberInvalid[k]?.has(r) ? NaN : numFill[k];
         raw[k] = x;
         const s = minMaxScale(x, numMin[k], numInv[k]);
         scaled[k] = s;
         out[base + numOut[k]] = s;
       }
       for (let k = 0; k < catNames.length; k++) {
-        const v = record[catNames[k]];
-        const c = v === null || v === undefined ? catFill[k] : typeof v === 'string' ? (catColumns[k].get(v) ?? catUnknown[k]) : catUnknown[k];
+        const c = plan.categoryOut[k][plan.categories[k][r]];
         if (c >= 0) out[base + c] = 1;
         else out.fill(NaN, base + catStart[k], base + catStart[k] + catWidth[k]);
       }
       for (let k = 0; k < boolNames.length; k++) {
-        const v = record[boolNames[k]];
-        out[base + boolOut[k]] = v === null || v === undefined ? boolFill[k] : v === true ? 1 : v === false ? 0 : NaN;
+        const code = plan.booleans[k][r];
+        out[base + boolOut[k]] = code === 0 && plan.booleanInvalid[k]?.has(r) ? NaN : plan.booleanOut[k][code];
       }
       for (let k = 0; k < meanOut.length; k++) {
         let sum = 0;
@@ -258,4 +279,61 @@ export class FeaturePipeline {
       }
     }
   }
+
+  /**
+   * Where each input of the pipeline is in `data`, and what each code of a category or boolean
+   * column writes: the output column of a category code (its fill's for code 0; -1: a "reject"
+   * fill, written as NaN), the value of a boolean code. Built per call, from the column names.
+   */
+  private planFor(data: DatasetColumns): TransformPlan {
+    const numbers: Float64Array[] = [];
+    const numberInvalid: (ReadonlyMap<number, unknown> | undefined)[] = [];
+    for (const name of this.numNames) {
+      const c = columnNamed(data, name);
+      if (c.kind !== 'number') throw new Error(`column "${name}" must hold numbers for the pipeline, it holds codes`);
+      numbers.push(c.values);
+      numberInvalid.push(c.invalid);
+    }
+    const categories: CodeArray[] = [];
+    const categoryOut: Int32Array[] = [];
+    this.catNames.forEach((name, k) => {
+      const c = columnNamed(data, name);
+      if (c.kind !== 'code') throw new Error(`column "${name}" must hold category codes for the pipeline, it holds numbers`);
+      categories.push(c.codes);
+      categoryOut.push(this.codeOutput(name, c.levels, () => {
+        const columns = this.catColumns[k];
+        return Int32Array.from([this.catFill[k], ...c.levels.map((level) => (typeof level === 'string' ? (columns.get(level) ?? this.catUnknown[k]) : this.catUnknown[k]))]);
+      }) as Int32Array);
+    });
+    const booleans: CodeArray[] = [];
+    const booleanOut: Float64Array[] = [];
+    const booleanInvalid: (ReadonlyMap<number, unknown> | undefined)[] = [];
+    this.boolNames.forEach((name, k) => {
+      const c = columnNamed(data, name);
+      if (c.kind !== 'code') throw new Error(`column "${name}" must hold boolean codes for the pipeline, it holds numbers`);
+      booleans.push(c.codes);
+      booleanOut.push(this.codeOutput(name, c.levels, () => Float64Array.from([this.boolFill[k], ...c.levels.map((level) => (level === true ? 1 : level === false ? 0 : NaN))])) as Float64Array);
+      booleanInvalid.push(c.invalid);
+    });
+    return { numbers, numberInvalid, categories, categoryOut, booleans, booleanOut, booleanInvalid };
+  }
+
+  /** What each code of column `name` writes, worked out once per levels array (one per spec: see columnsFromRecords). */
+  private codeOutput(name: string, levels: readonly (string | boolean)[], make: () => Int32Array | Float64Array): Int32Array | Float64Array {
+    let byLevels = this.codeOutputs.get(name);
+    if (byLevels === undefined) this.codeOutputs.set(name, (byLevels = new WeakMap()));
+    let out = byLevels.get(levels);
+    if (out === undefined) byLevels.set(levels, (out = make()));
+    return out;
+  }
+}
+
+interface TransformPlan {
+  numbers: Float64Array[];
+  numberInvalid: (ReadonlyMap<number, unknown> | undefined)[];
+  categories: CodeArray[];
+  categoryOut: Int32Array[];
+  booleans: CodeArray[];
+  booleanOut: Float64Array[];
+  booleanInvalid: (ReadonlyMap<number, unknown> | undefined)[];
 }

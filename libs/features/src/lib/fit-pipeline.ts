@@ -1,5 +1,5 @@
 import { medianInPlace } from '@purchase/core';
-import { Imputer, UNKNOWN_CATEGORY, type DatasetSpec, type RawRecord } from '@purchase/preprocessing';
+import { columnNamed, Imputer, UNKNOWN_CATEGORY, type DatasetColumns, type DatasetSpec } from '@purchase/preprocessing';
 import type { EngineeredState, InputEncoding } from './pipeline-format';
 
 export interface FittedState {
@@ -19,24 +19,32 @@ function range(values: Float64Array): { min: number; max: number } {
 }
 
 /**
- * Learns everything the transform needs from the training records only: imputation fills, then, on
- * the imputed values, each numeric column's range, each ratio feature's range and the segment medians.
+ * Learns everything the transform needs from the training rows only (`rows` of `data`, ascending;
+ * default all): imputation fills, then, on the imputed values, each numeric column's range, each
+ * ratio feature's range and the segment medians.
  */
-export function fitPipelineState(spec: DatasetSpec, records: readonly RawRecord[]): FittedState {
-  const imputer = Imputer.fit(spec, records);
+export function fitPipelineState(spec: DatasetSpec, data: DatasetColumns, rows?: Uint32Array): FittedState {
+  const imputer = Imputer.fitColumns(spec, data, rows);
+  const n = rows === undefined ? data.rows : rows.length;
   const imputed = new Map<string, Float64Array>();
   for (const c of spec.columns) {
     if (c.type !== 'number' && c.type !== 'integer') continue;
+    const column = columnNamed(data, c.name);
+    if (column.kind !== 'number') throw new Error(`cannot fit the pipeline: "${c.name}" is a ${c.type} column but the data holds codes`);
     const fill = imputer.fillFor(c.name);
-    const values = new Float64Array(records.length);
-    records.forEach((r, i) => {
-      const v = r[c.name] ?? fill;
+    const source = column.values;
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = rows === undefined ? i : rows[i];
+      const raw = source[r];
+      const invalid = raw !== raw ? column.invalid?.get(r) : undefined;
+      const v = invalid !== undefined ? invalid : raw === raw ? raw : fill;
       if (typeof v !== 'number' || !Number.isFinite(v)) {
         const why = v === null ? 'is missing and its rule is "reject"' : `is ${JSON.stringify(v)}, not a finite number`;
         throw new Error(`cannot fit the pipeline: "${c.name}" of training record ${i} ${why}`);
       }
       values[i] = v;
-    });
+    }
     imputed.set(c.name, values);
   }
   const valuesOf = (name: string) => imputed.get(name) as Float64Array;

@@ -1,5 +1,6 @@
 import { UNKNOWN_CATEGORY, type ColumnSpec, type DatasetSpec, type MissingRuleName } from './dataset-spec';
 import { describeValue, DocumentProblems, isObject, medianInPlace } from '@purchase/core';
+import { columnNamed, columnsFromRecords, type ColumnValues, type DatasetColumns } from './dataset-columns';
 import type { RawRecord } from './raw-record';
 
 export const IMPUTER_FORMAT = 'purchase-imputer';
@@ -20,7 +21,10 @@ export interface ImputerJSON {
   columns: ImputedColumn[];
 }
 
-function fitColumn(column: ColumnSpec, records: readonly RawRecord[]): ImputedColumn {
+/** The row of the i-th training record: rows[i], or i itself when every row is a training row. */
+const rowOf = (rows: Uint32Array | undefined, i: number): number => (rows === undefined ? i : rows[i]);
+
+function fitColumn(column: ColumnSpec, data: ColumnValues, rows: Uint32Array | undefined, n: number): ImputedColumn {
   const { name } = column;
   const m = column.missing;
   switch (m.rule) {
@@ -30,22 +34,26 @@ function fitColumn(column: ColumnSpec, records: readonly RawRecord[]): ImputedCo
       return { column: name, rule: 'constant', value: m.value };
     case 'median':
     case 'mean': {
-      const values = new Float64Array(records.length);
-      let n = 0;
-      records.forEach((r, i) => {
-        const v = r[name];
-        if (typeof v === 'number' && Number.isFinite(v)) values[n++] = v;
-        else if (v !== null && v !== undefined) {
-          throw new Error(`cannot fit the ${m.rule} of "${name}": training record ${i} has ${JSON.stringify(v) ?? String(v)}, not a finite number`);
+      if (data.kind !== 'number') throw new Error(`cannot fit the ${m.rule} of "${name}": it is not a number column`);
+      const values = new Float64Array(n);
+      const source = data.values;
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        const r = rowOf(rows, i);
+        const v = source[r];
+        if (v - v === 0) values[count++] = v; // finite
+        else if (v === v || data.invalid?.has(r)) {
+          const shown = data.invalid?.get(r) ?? v;
+          throw new Error(`cannot fit the ${m.rule} of "${name}": training record ${i} has ${JSON.stringify(shown) ?? String(shown)}, not a finite number`);
         }
-      });
-      if (n === 0) throw new Error(`cannot fit the ${m.rule} of "${name}": it is missing in all ${records.length} training records`);
+      }
+      if (count === 0) throw new Error(`cannot fit the ${m.rule} of "${name}": it is missing in all ${n} training records`);
       let value: number;
-      if (m.rule === 'median') value = medianInPlace(values.subarray(0, n));
+      if (m.rule === 'median') value = medianInPlace(values.subarray(0, count));
       else {
         let sum = 0;
-        for (let i = 0; i < n; i++) sum += values[i];
-        value = sum / n;
+        for (let i = 0; i < count; i++) sum += values[i];
+        value = sum / count;
       }
       // An integer column is filled with an integer: the mean (or a median between two values) rounded half up.
       if (column.type === 'integer') value = Math.round(value);
@@ -54,15 +62,20 @@ function fitColumn(column: ColumnSpec, records: readonly RawRecord[]): ImputedCo
     case 'most_frequent': {
       // Ties go to the earliest candidate: the spec's category order (then Unknown), or false before true.
       const candidates: (string | boolean)[] = column.type === 'category' ? [...column.categories, UNKNOWN_CATEGORY] : [false, true];
-      const counts = new Map<unknown, number>(candidates.map((c) => [c, 0]));
-      for (const r of records) {
-        const v = r[name];
-        if (counts.has(v)) counts.set(v, (counts.get(v) as number) + 1);
+      const counts = new Float64Array(candidates.length);
+      if (data.kind === 'code') {
+        // Candidate index of each code (-1: not a candidate); code 0 is missing.
+        const candidateOf = Int32Array.from([null, ...data.levels], (level) => (level === null ? -1 : candidates.indexOf(level)));
+        for (let i = 0; i < n; i++) {
+          const r = rowOf(rows, i);
+          const k = candidateOf[data.codes[r]];
+          if (k >= 0 && !data.invalid?.has(r)) counts[k]++;
+        }
       }
-      let best = candidates[0];
-      for (const c of candidates) if ((counts.get(c) as number) > (counts.get(best) as number)) best = c;
-      if (counts.get(best) === 0) throw new Error(`cannot fit the most frequent value of "${name}": it is missing in all ${records.length} training records`);
-      return { column: name, rule: 'most_frequent', value: best };
+      let best = 0;
+      for (let k = 1; k < candidates.length; k++) if (counts[k] > counts[best]) best = k;
+      if (counts[best] === 0) throw new Error(`cannot fit the most frequent value of "${name}": it is missing in all ${n} training records`);
+      return { column: name, rule: 'most_frequent', value: candidates[best] };
     }
   }
 }
@@ -91,11 +104,20 @@ export class Imputer {
 
   /** Computes each column's fill from `records` (the training split). Missing = null or undefined. */
   static fit(spec: DatasetSpec, records: readonly RawRecord[]): Imputer {
-    if (records.length === 0) throw new Error('cannot fit the imputer on 0 training records');
+    return Imputer.fitColumns(spec, columnsFromRecords(spec, records));
+  }
+
+  /**
+   * Computes each column's fill from the training rows of `data` (`rows`, ascending; default all),
+   * as `fit` does from records: "training record i" in a message is the i-th of those rows.
+   */
+  static fitColumns(spec: DatasetSpec, data: DatasetColumns, rows?: Uint32Array): Imputer {
+    const n = rows === undefined ? data.rows : rows.length;
+    if (n === 0) throw new Error('cannot fit the imputer on 0 training records');
     return new Imputer(
       spec,
-      spec.columns.map((c) => fitColumn(c, records)),
-      records.length,
+      spec.columns.map((c) => fitColumn(c, columnNamed(data, c.name), rows, n)),
+      n,
     );
   }
 

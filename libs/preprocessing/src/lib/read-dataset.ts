@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { csvDialectOf } from './csv-dialect';
 import type { DatasetSpec } from './dataset-spec';
 import { readCsvRecords } from './read-csv-records';
-import { validateRows, type DatasetReadResult } from './validate-rows';
+import { DatasetValidator } from './dataset-validator';
+import type { DatasetReadResult } from './validate-rows';
 
 export interface ReadDatasetOptions {
   /** Overrides the spec's CSV delimiter (the training CLI's --delimiter). */
@@ -42,25 +43,41 @@ async function* csvText(file: string): AsyncGenerator<string> {
 /**
  * Reads a CSV file for training and validates every row against the spec (types, ranges, categories,
  * target, ids, field count). The file is read as scoring reads it (readCsvRecords: streaming, RFC
- * 4180 in the spec's dialect, each row by the line it starts on). Nothing is dropped or coerced
- * silently: each row is kept or listed in `rejected` with its line number and reasons. Throws one
- * Error when the file cannot be used at all (missing, empty, not CSV, malformed quoting, a required
- * column absent, no data rows).
+ * 4180 in the spec's dialect, each row by the line it starts on), and each record is validated as
+ * it arrives (DatasetValidator): neither the text nor rows of cells are ever held whole, and a kept
+ * row lives only as its values in typed columns. Nothing is dropped or coerced silently: each row is
+ * kept or listed in `rejected` with its line number and reasons. Throws one Error when the file
+ * cannot be used at all (missing, empty, not CSV, malformed quoting, a required column absent, no
+ * data rows).
  */
 export async function readDataset(file: string, spec: DatasetSpec, options: ReadDatasetOptions = {}): Promise<DatasetReadResult> {
   const dialect = csvDialectOf(spec, options.delimiter);
-  const rows: string[][] = [];
-  const lines: number[] = [];
+  let validator: DatasetValidator | undefined;
+  // A bad header is reported after the whole file is read, so that malformed CSV, found later, wins as it always has.
+  let headerError: unknown;
+  let headerBlank = false;
   let blank = true;
   for await (const batch of readCsvRecords(csvText(file), { dialect })) {
     for (let i = 0; i < batch.records.length; i++) {
       const cells = batch.records[i];
-      if (blank && !(cells.length === 1 && cells[0].trim() === '')) blank = false;
-      rows.push(cells);
-      lines.push(batch.lines[i]);
+      const isBlank = cells.length === 1 && cells[0].trim() === '';
+      if (blank && !isBlank) blank = false;
+      if (validator !== undefined) validator.add(cells, batch.lines[i]);
+      else if (headerError === undefined && !headerBlank) {
+        if (cells.length === 1 && cells[0] === '') headerBlank = true;
+        else {
+          try {
+            validator = DatasetValidator.forHeader(file, spec, cells, dialect);
+          } catch (err) {
+            headerError = err;
+          }
+        }
+      }
     }
     if (batch.syntaxError) throw new Error(`${file} is not valid CSV: line ${batch.syntaxError.line}: ${batch.syntaxError.message}`);
   }
   if (blank) throw new Error(`${file} is empty: expected a CSV header line naming the columns`);
-  return validateRows(file, spec, rows, { lines, dialect });
+  if (headerBlank) throw new Error(`${file}: the first line is blank; expected a CSV header line naming the columns`);
+  if (headerError !== undefined) throw headerError;
+  return (validator as DatasetValidator).finish();
 }

@@ -1,7 +1,7 @@
 import type { DatasetSpec } from './dataset-spec';
 import { ColumnChecker, isFieldError } from './column-checker';
 import { missingTextTest } from './missing-text';
-import type { FieldError, RawRecord } from './raw-record';
+import type { FieldError, RawRecord, RawValue } from './raw-record';
 
 export interface RowCoercerOptions {
   /** 'required' (training, default): a row needs a valid target. 'ignore': scoring files may lack it. */
@@ -13,6 +13,9 @@ export interface RowCoercerOptions {
 export type CoercedRow =
   | { ok: true; record: RawRecord; label: 0 | 1 | null; id: string | null }
   | { ok: false; errors: FieldError[]; id: string | null };
+
+/** What RowCoercer.read tells of a row besides its values. */
+export type ReadRow = { ok: true; label: 0 | 1 | null; id: string | null } | { ok: false; errors: FieldError[]; id: string | null };
 
 const INTEGER_TEXT = /^[-+]?\d+$/;
 
@@ -75,6 +78,19 @@ export class RowCoercer {
   }
 
   coerce(cells: readonly string[]): CoercedRow {
+    const values: RawValue[] = new Array(this.checkers.length);
+    const row = this.read(cells, values);
+    if (!row.ok) return row;
+    const record: RawRecord = {};
+    for (let i = 0; i < this.checkers.length; i++) record[this.checkers[i].name] = values[i];
+    return { ok: true, record, label: row.label, id: row.id };
+  }
+
+  /**
+   * coerce without the record: the typed value of each input column goes into `values` (spec
+   * order), for a reader that stores columns rather than one object per row. The checks are the same.
+   */
+  read(cells: readonly string[], values: RawValue[]): ReadRow {
     const idCell = this.idPos >= 0 ? cells[this.idPos] : undefined;
     const id = idCell === undefined || this.isMissingText(idCell) ? null : idCell;
     if (cells.length !== this.header.length) {
@@ -82,18 +98,16 @@ export class RowCoercer {
       return { ok: false, errors: [{ rule: 'field_count', message }], id };
     }
     const errors: FieldError[] = [];
-    const record: RawRecord = {};
     for (let i = 0; i < this.checkers.length; i++) {
-      const checker = this.checkers[i];
-      const v = checker.fromCell(cells[this.positions[i]]);
+      const v = this.checkers[i].fromCell(cells[this.positions[i]]);
       if (isFieldError(v)) errors.push(v);
-      else record[checker.name] = v;
+      else values[i] = v;
     }
     if (this.idPos >= 0) this.checkId(idCell as string, errors);
     let label: 0 | 1 | null = null;
     if (this.targetPos >= 0) label = this.readTarget(cells[this.targetPos], errors);
     if (errors.length > 0) return { ok: false, errors, id };
-    return { ok: true, record, label, id };
+    return { ok: true, label, id };
   }
 
   private checkId(cell: string, errors: FieldError[]): void {

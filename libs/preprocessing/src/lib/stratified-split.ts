@@ -43,18 +43,26 @@ export function stratifiedSplit(labels: Uint8Array, options: SplitOptions = {}):
   checkFractions(fractions);
   const seed = checkNumber('seed', options.seed ?? 42, { integer: true });
   checkLabels(labels, { name: 'labels' });
-  const byClass: number[][] = [[], []];
-  for (let i = 0; i < labels.length; i++) byClass[labels[i]].push(i);
+  // Typed arrays throughout: ten million rows as number[] would cost ~80 MB per copy.
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) positives += labels[i];
+  const byClass = [new Uint32Array(labels.length - positives), new Uint32Array(positives)];
+  const filled = [0, 0];
+  for (let i = 0; i < labels.length; i++) byClass[labels[i]][filled[labels[i]]++] = i;
+  // The part of each row, then each part's rows collected in one ascending pass: no sort needed.
+  const partOf = new Uint8Array(labels.length);
+  const sizes = [0, 0, 0];
   const random = new SeededRandom(seed);
-  const parts: [number[], number[], number[]] = [[], [], []];
   for (const indices of byClass) {
     random.shuffleInPlace(indices);
-    const [, validation, test] = splitCounts(indices.length, fractions);
-    // Loops, not push(...slice): a million-row class would overflow the argument limit.
-    for (let k = 0; k < indices.length; k++) {
-      parts[k < validation ? 1 : k < validation + test ? 2 : 0].push(indices[k]);
-    }
+    const [train, validation, test] = splitCounts(indices.length, fractions);
+    for (let k = 0; k < indices.length; k++) partOf[indices[k]] = k < validation ? 1 : k < validation + test ? 2 : 0;
+    sizes[0] += train;
+    sizes[1] += validation;
+    sizes[2] += test;
   }
-  const sorted = (xs: number[]) => Uint32Array.from(xs).sort();
-  return { train: sorted(parts[0]), validation: sorted(parts[1]), test: sorted(parts[2]) };
+  const parts = sizes.map((size) => new Uint32Array(size));
+  const at = [0, 0, 0];
+  for (let i = 0; i < labels.length; i++) parts[partOf[i]][at[partOf[i]]++] = i;
+  return { train: parts[0], validation: parts[1], test: parts[2] };
 }

@@ -1,7 +1,7 @@
-import { DEFAULT_CSV_DIALECT, delimiterName } from './csv-dialect';
+import type { DatasetColumns } from './dataset-columns';
 import type { CsvDialect, DatasetSpec } from './dataset-spec';
+import { DatasetValidator } from './dataset-validator';
 import type { FieldError, FieldRule, RawRecord } from './raw-record';
-import { RowCoercer, requiredColumns } from './row-coercer';
 
 /** A row that was not kept, by its 1-based file line (the header is line 1). */
 export interface RejectedRow {
@@ -38,11 +38,17 @@ export interface ReadReport {
 
 export interface DatasetReadResult {
   spec: DatasetSpec;
-  records: RawRecord[];
+  /** The kept rows' input columns, one typed array each: what a training fits and transforms. */
+  columns: DatasetColumns;
+  /**
+   * The kept rows as typed records. Made from `columns` on first use and kept: a training reads the
+   * columns and never pays for a million objects.
+   */
+  readonly records: RawRecord[];
   /** 0/1 per kept row, 1 = the spec's positive target value. */
   labels: Uint8Array;
-  /** The id column's text per kept row; without an id column, the row's line number as text. */
-  ids: string[];
+  /** The id column's text per kept row; without an id column, the row's line number as text. Made on first use, like `records`. */
+  readonly ids: string[];
   /** 1-based file line of each kept row. */
   lines: Uint32Array;
   rejected: RejectedRow[];
@@ -55,9 +61,6 @@ export interface ValidateRowsOptions {
   /** The dialect the rows were read in, for messages; default `,` and `"`. */
   dialect?: CsvDialect;
 }
-
-const MAX_SHOWN = 80;
-const clip = (s: string): string => (s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}...` : s);
 
 function countNewlines(cells: readonly string[]): number {
   let n = 0;
@@ -72,41 +75,11 @@ function countNewlines(cells: readonly string[]): number {
  * each row is kept or listed in `rejected` with its 1-based line number (the line it starts on) and
  * every reason. Blank lines are skipped and listed. Throws one Error naming `file` when the header
  * is not a header (in the dialect's delimiter) with the spec's columns, or there are no data rows.
+ * (readDataset does the same row by row as it reads, with DatasetValidator.)
  */
 export function validateRows(file: string, spec: DatasetSpec, rows: readonly (readonly string[])[], options: ValidateRowsOptions = {}): DatasetReadResult {
-  const delimiter = (options.dialect ?? DEFAULT_CSV_DIALECT).delimiter;
   if (rows.length === 0) throw new Error(`${file} is empty: expected a CSV header line naming the columns`);
-  const header = rows[0].slice();
-  if (header[0]?.charCodeAt(0) === 0xfeff) header[0] = header[0].slice(1);
-  if (header.length === 1 && header[0] === '') throw new Error(`${file}: the first line is blank; expected a CSV header line naming the columns`);
-  if (header.length === 1) {
-    const name = delimiterName(delimiter);
-    const hint = [',', ';', '\t', '|'].find((d) => d !== delimiter && header[0].includes(d));
-    const other = hint === undefined ? '' : `; it has ${delimiterName(hint)}s: read it with --delimiter ${JSON.stringify(hint)} or "csv": {"delimiter": ${JSON.stringify(hint)}} in the spec`;
-    throw new Error(
-      `${file} is not ${name}-separated CSV: its first line "${clip(header[0])}" has no ${name} (expected a header like ${requiredColumns(spec).join(delimiter)})${other}`,
-    );
-  }
-  const coercer = RowCoercer.forHeader(spec, header, file);
-
-  const records: RawRecord[] = [];
-  const labels: number[] = [];
-  const ids: string[] = [];
-  const lines: number[] = [];
-  const rejected: RejectedRow[] = [];
-  const blankLines: number[] = [];
-  const rejectedByRule: Partial<Record<FieldRule, number>> = {};
-  const idLines = new Map<string, number>();
-  const rowLines = spec.idColumn === null ? new Map<string, number>() : null;
-  let duplicateRows = 0;
-
-  const reject = (line: number, id: string | null, errors: FieldError[]): void => {
-    for (const rule of new Set(errors.map((e) => e.rule))) rejectedByRule[rule] = (rejectedByRule[rule] ?? 0) + 1;
-    const column = errors.find((e) => e.column !== undefined)?.column;
-    const reason = errors.map((e) => e.message).join('; ');
-    rejected.push(column === undefined ? { line, id, reason, errors } : { line, id, column, reason, errors });
-  };
-
+  const validator = DatasetValidator.forHeader(file, spec, rows[0], options.dialect);
   const given = options.lines;
   let nextLine = 2 + countNewlines(rows[0]);
   for (let k = 1; k < rows.length; k++) {
@@ -117,69 +90,7 @@ export function validateRows(file: string, spec: DatasetSpec, rows: readonly (re
       line = nextLine;
       nextLine += 1 + countNewlines(cells);
     }
-    if (cells.length === 1 && cells[0] === '') {
-      blankLines.push(line);
-      continue;
-    }
-    const row = coercer.coerce(cells);
-    if (!row.ok) {
-      reject(line, row.id, row.errors);
-      continue;
-    }
-    if (row.id !== null) {
-      const first = idLines.get(row.id);
-      if (first !== undefined) {
-        const column = spec.idColumn as string;
-        reject(line, row.id, [{ column, rule: 'duplicate_id', message: `${column}: duplicate id "${row.id}" (first on line ${first})` }]);
-        continue;
-      }
-      idLines.set(row.id, line);
-    }
-    if (rowLines) {
-      const key = cells.join('\u0001');
-      const first = rowLines.get(key);
-      if (first !== undefined) {
-        duplicateRows++;
-        if (spec.duplicateRows === 'reject') {
-          reject(line, null, [{ rule: 'duplicate_row', message: `same cells as line ${first}` }]);
-          continue;
-        }
-      } else rowLines.set(key, line);
-    }
-    records.push(row.record);
-    labels.push(row.label as number);
-    ids.push(row.id ?? String(line));
-    lines.push(line);
+    validator.add(cells, line);
   }
-  if (records.length + rejected.length === 0) throw new Error(`${file} has a header but no data rows`);
-
-  const missingByColumn: Record<string, number> = {};
-  for (const c of spec.columns) {
-    let n = 0;
-    for (const r of records) if (r[c.name] === null) n++;
-    missingByColumn[c.name] = n;
-  }
-  const positives = labels.reduce((s, y) => s + y, 0);
-  return {
-    spec,
-    records,
-    labels: Uint8Array.from(labels),
-    ids,
-    lines: Uint32Array.from(lines),
-    rejected,
-    report: {
-      file,
-      spec: spec.name,
-      dataLines: records.length + rejected.length,
-      kept: records.length,
-      rejected: rejected.length,
-      blankLines,
-      positives,
-      negatives: records.length - positives,
-      rejectedByRule,
-      missingByColumn,
-      duplicateRows,
-      ignoredColumns: [...coercer.ignoredColumns],
-    },
-  };
+  return validator.finish();
 }

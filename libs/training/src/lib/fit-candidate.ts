@@ -8,6 +8,7 @@ import {
 } from '@purchase/evaluation';
 import type { BinaryClassifier } from '@purchase/models';
 import { CANDIDATES, type CandidateName } from './candidates';
+import type { StepClock } from './step-clock';
 import type { TrainingEvent } from './training-events';
 import type { TrainingSplits } from './training-splits';
 
@@ -31,39 +32,53 @@ export interface FitCandidateOptions {
   costs: CostTable;
   thresholdRule: ThresholdRule;
   onEvent: (event: TrainingEvent) => void;
+  clock: StepClock;
 }
 
 /**
  * Fits one candidate on the training split (validation for early stopping), scores validation and
- * test, chooses both thresholds on validation and evaluates at the operating one on each split.
+ * test, chooses both thresholds on validation and evaluates at the operating one on each split
+ * (timed as the candidate's 'fit' and 'score' steps).
  */
 export async function fitCandidate(name: CandidateName, splits: TrainingSplits, options: FitCandidateOptions): Promise<TrainedCandidate> {
   const { X, y } = splits;
+  const { clock } = options;
   const model = CANDIDATES[name].create(options.seed);
   const started = performance.now();
-  await model.fit(X.train, y.train, {
-    validation: { X: X.validation, y: y.validation },
-    featureNames: [...splits.pipeline.columnNames],
-    onProgress: (progress) => options.onEvent({ kind: 'fit', candidate: name, progress }),
-  });
+  await clock.timeAsync(
+    'fit',
+    () =>
+      model.fit(X.train, y.train, {
+        validation: { X: X.validation, y: y.validation },
+        featureNames: [...splits.pipeline.columnNames],
+        onProgress: (progress) => options.onEvent({ kind: 'fit', candidate: name, progress }),
+      }),
+    name,
+  );
   const fitSeconds = (performance.now() - started) / 1000;
   options.onEvent({ kind: 'fitted', candidate: name, fitSeconds });
-  const scores = { validation: model.predictProba(X.validation), test: model.predictProba(X.test) };
-  const thresholds = {
-    f1: chooseF1Threshold(y.validation, scores.validation),
-    profit: chooseProfitThreshold(y.validation, scores.validation, options.costs),
-  };
-  const threshold = thresholds[options.thresholdRule].threshold;
-  return {
-    name,
-    model,
-    fitSeconds,
-    thresholds,
-    threshold,
-    scores,
-    metrics: {
-      validation: evaluateScores(y.validation, scores.validation, threshold),
-      test: evaluateScores(y.test, scores.test, threshold),
+  return clock.time(
+    'score',
+    () => {
+      const scores = { validation: model.predictProba(X.validation), test: model.predictProba(X.test) };
+      const thresholds = {
+        f1: chooseF1Threshold(y.validation, scores.validation),
+        profit: chooseProfitThreshold(y.validation, scores.validation, options.costs),
+      };
+      const threshold = thresholds[options.thresholdRule].threshold;
+      return {
+        name,
+        model,
+        fitSeconds,
+        thresholds,
+        threshold,
+        scores,
+        metrics: {
+          validation: evaluateScores(y.validation, scores.validation, threshold),
+          test: evaluateScores(y.test, scores.test, threshold),
+        },
+      };
     },
-  };
+    name,
+  );
 }

@@ -36,6 +36,7 @@ afterAll(() => rm(work, { recursive: true, force: true }));
 describe('trainAndPublish on the bundled sessions (seed 42)', () => {
   const out = () => path.join(work, 'models');
   const events: TrainingEvent[] = [];
+  const steps: TrainingEvent[] = [];
   let first: Awaited<ReturnType<typeof trainAndPublish>>;
   let leftover: string;
 
@@ -44,7 +45,7 @@ describe('trainAndPublish on the bundled sessions (seed 42)', () => {
     leftover = tempName(path.join(out(), 'publish-20250101-000000-abcdef'), { pid: spawnSync(process.execPath, ['-e', '']).pid });
     await mkdir(leftover, { recursive: true });
     await writeFile(path.join(leftover, 'pipeline.json'), '{"half":');
-    first = await trainAndPublish(options(out(), { onEvent: (e) => events.push(e) }));
+    first = await trainAndPublish(options(out(), { onEvent: (e) => (e.kind === 'step' ? steps : events).push(e) }));
   }, 300_000);
 
   it('reports the read, the split, then each candidate fitting, in training order', () => {
@@ -56,6 +57,31 @@ describe('trainAndPublish on the bundled sessions (seed 42)', () => {
     expect(read.imputer).toBeDefined();
     // 500 rows, stratified 70/15/15; the spec's inputs and engineered columns encode to 16 features.
     expect(events[1]).toEqual({ kind: 'split', seed: 42, rows: { train: 350, validation: 75, test: 75 }, features: 16 });
+  });
+
+  it('reports the wall time of every step as it ends, and returns them all', () => {
+    const names = ['lr', 'mlp', 'gbdt', 'rf'];
+    expect(steps.map((e) => (e.kind === 'step' ? [e.step, e.candidate].filter(Boolean).join(' ') : e.kind))).toEqual([
+      'read',
+      'split',
+      'pipeline',
+      ...names.flatMap((n) => [`fit ${n}`, `score ${n}`]),
+      ...names.flatMap((n) => [`evaluation ${n}`, `importance ${n}`]),
+      'report',
+      'publish',
+    ]);
+    expect(steps).toEqual(first.timings.map((t) => ({ kind: 'step', ...t })));
+    for (const t of first.timings) expect(t.seconds).toBeGreaterThanOrEqual(0);
+    // The step of a fit is the fit the 'fitted' event reports.
+    const fitted = events.filter((e): e is Extract<TrainingEvent, { kind: 'fitted' }> => e.kind === 'fitted');
+    for (const f of fitted) expect(first.timings.find((t) => t.step === 'fit' && t.candidate === f.candidate)!.seconds).toBeCloseTo(f.fitSeconds, 1);
+  });
+
+  it('resamples and permutes the whole of splits this small, and says so in the report', async () => {
+    const md = await readFile(path.join(first.bundle.dir, 'report.md'), 'utf8');
+    for (const m of Object.values(first.metrics.models)) expect(m.intervals!.sample).toBeUndefined();
+    expect(md).toContain('Stratified bootstrap (resampling within each class), percentile intervals.');
+    expect(md).toContain('Drop in ROC AUC on the validation split when one input column is shuffled');
   });
 
   it('removes what an interrupted run left in the models directory and returns it', () => {
@@ -127,6 +153,18 @@ describe('trainAndPublish on the bundled sessions (seed 42)', () => {
     expect(html.match(/<svg/g)?.length).toBeGreaterThanOrEqual(3);
   });
 
+  it('bootstraps m out of n and permutes a stratified sample above the given row counts, and the report names both', async () => {
+    const sampled = await trainAndPublish(options(path.join(work, 'models-sampled'), { models: ['lr'], resamples: 50, bootstrapRows: 40, importanceRows: 30 }));
+    const m = sampled.metrics.models.lr;
+    expect(m.intervals!.sample).toEqual({ rows: 40, of: 75 });
+    expect(m.intervals!.rocAuc.estimate).toBe(m.test.rocAuc);
+    const md = await readFile(path.join(sampled.bundle.dir, 'report.md'), 'utf8');
+    expect(md).toContain('50 resamples of 40 of 75 rows, seed 42');
+    expect(md).toContain('m out of n: each resample draws m rows of a stratified sample of m rows');
+    // 30 of 75 validation rows, per class: round(61 * 0.4) + round(14 * 0.4) = 24 + 6.
+    expect(md).toContain('Drop in ROC AUC on a stratified sample of 30 of its 75 rows of the validation split when one input column is shuffled');
+  }, 60_000);
+
   it('publishes under the version it is given, and the report names it', async () => {
     const models = path.join(work, 'models-named');
     const named = await trainAndPublish(options(models, { models: ['lr'], resamples: 10, version: 'v-named' }));
@@ -145,7 +183,7 @@ describe('trainAndPublish on the bundled sessions (seed 42)', () => {
       save.mockRestore();
     }
     expect(await readlink(path.join(out(), 'current'))).toBe(first.bundle.version);
-    expect((await readdir(out())).sort()).toEqual(['current', first.bundle.version].sort());
+    expect((await readdir(out())).sort()).toEqual(['current', 'history.json', first.bundle.version].sort());
   }, 60_000);
 });
 
@@ -166,7 +204,7 @@ describe('trainAndPublish refuses unusable input and writes nothing', () => {
     await writeFile(bad, lines.join('\n') + '\n');
     const out = path.join(work, 'models-rejected');
     const events: TrainingEvent[] = [];
-    const refused = trainAndPublish(options(out, { data: bad, onEvent: (e) => events.push(e) }));
+    const refused = trainAndPublish(options(out, { data: bad, onEvent: (e) => e.kind === 'step' || events.push(e) }));
     await expect(refused).rejects.toThrow(new TooManyRejectedError(bad, 30, 500, 0.05));
     await expect(refused).rejects.toMatchObject({
       message: `${bad}: 30 of 500 rows rejected, more than the allowed share 0.05; fix the data or raise maxRejected`,
@@ -186,6 +224,8 @@ describe('trainAndPublish refuses unusable input and writes nothing', () => {
     [{ models: ['lr', 'xgb'] }, 'models must list some of lr, mlp, gbdt, rf; unknown: "xgb"'],
     [{ models: ['lr', 'lr'] }, 'models lists a model twice: lr, lr'],
     [{ maxRejected: 5 }, 'maxRejected is a share of rows between 0 and 1, got 5'],
+    [{ bootstrapRows: 1 }, 'bootstrapRows must be an integer >= 2, got 1'],
+    [{ importanceRows: 2.5 }, 'importanceRows must be an integer >= 2, got 2.5'],
   ])('refuses %j before reading anything: "%s"', async (overrides, message) => {
     const out = path.join(work, 'models-options');
     await expect(trainAndPublish(options(out, overrides as Partial<TrainingOptions>))).rejects.toThrow(message);
@@ -207,7 +247,7 @@ describe('trainAndPublish on a schema of its own: the loyalty-visits fixture, ch
   beforeAll(async () => {
     text = await readFile(visits, 'utf8');
     result = await trainAndPublish(
-      options(path.join(work, 'models-loyalty'), { data: visits, spec, models: ['lr', 'gbdt'], resamples: 50, onEvent: (e) => events.push(e) }),
+      options(path.join(work, 'models-loyalty'), { data: visits, spec, models: ['lr', 'gbdt'], resamples: 50, onEvent: (e) => e.kind === 'step' || events.push(e) }),
     );
   }, 60_000);
 

@@ -6,9 +6,9 @@ import {
   type CostTable,
   type SelectionMetric,
 } from '@purchase/evaluation';
-import { sha256File } from '@purchase/core';
+import { checkNumber, sha256File } from '@purchase/core';
 import { publishBundle, type PublishedBundle } from '@purchase/inference';
-import { loadSpec, readDataset } from '@purchase/preprocessing';
+import { loadSpec, readDataset, type DatasetSpec } from '@purchase/preprocessing';
 import { candidateReport } from './candidate-report';
 import { CANDIDATE_NAMES, isCandidateName, type CandidateName } from './candidates';
 import { resolveCosts } from './cost-table';
@@ -18,7 +18,8 @@ import { TooManyRejectedError } from './too-many-rejected-error';
 import type { TrainingEvent } from './training-events';
 import { trainingMetrics, type TrainingMetrics } from './training-metrics';
 import { trainingReport } from './training-report';
-import { splitAndTransform } from './training-splits';
+import { StepClock, type StepTiming } from './step-clock';
+import { splitAndTransform, type TrainingSplits } from './training-splits';
 
 export interface TrainingOptions {
   /** The training CSV. */
@@ -44,6 +45,13 @@ export interface TrainingOptions {
   costs?: Partial<CostTable>;
   /** Bootstrap resamples for the confidence intervals. */
   resamples: number;
+  /**
+   * The most test rows a bootstrap resample draws (default 10,000): a larger test split is resampled
+   * m out of n (bootstrapIntervals' sampleRows), and the report says so.
+   */
+  bootstrapRows?: number;
+  /** The most validation rows permutation importance is measured on (default 10,000): a stratified sample of a larger split, named in the report. */
+  importanceRows?: number;
   /** Progress, as it happens (see TrainingEvent). */
   onEvent?: (event: TrainingEvent) => void;
 }
@@ -53,7 +61,12 @@ export interface TrainingResult {
   selected: CandidateName;
   /** What the bundle's metrics.json holds. */
   metrics: TrainingMetrics;
+  /** Where the run's wall time went, step by step in order (each also reported as a 'step' event). */
+  timings: StepTiming[];
 }
+
+export const DEFAULT_BOOTSTRAP_ROWS = 10_000;
+export const DEFAULT_IMPORTANCE_ROWS = 10_000;
 
 function checkOptions(options: TrainingOptions): void {
   const unknown = options.models.filter((m) => !isCandidateName(m));
@@ -62,6 +75,9 @@ function checkOptions(options: TrainingOptions): void {
   }
   if (new Set(options.models).size !== options.models.length) throw new Error(`models lists a model twice: ${options.models.join(', ')}`);
   if (!(options.maxRejected >= 0 && options.maxRejected <= 1)) throw new Error(`maxRejected is a share of rows between 0 and 1, got ${options.maxRejected}`);
+  for (const name of ['bootstrapRows', 'importanceRows'] as const) {
+    if (options[name] !== undefined) checkNumber(name, options[name], { min: 2, integer: true });
+  }
 }
 
 /**
@@ -74,55 +90,57 @@ export async function trainAndPublish(options: TrainingOptions): Promise<Trainin
   checkOptions(options);
   const { seed } = options;
   const onEvent = options.onEvent ?? (() => undefined);
+  const clock = new StepClock(onEvent);
   // A delimiter given for this run becomes the spec's dialect, so that the bundle records how its
   // data was read and scoring reads files of the same shape without being told again.
   const declared = await loadSpec(options.spec);
   const spec = options.delimiter === undefined ? declared : { ...declared, csv: { delimiter: options.delimiter, quote: declared.csv?.quote ?? '"' } };
-  const read = await readDataset(options.data, spec);
-  const total = read.report.dataLines;
-  if (read.records.length === 0) throw new Error(`${options.data}: no usable rows (${read.rejected.length} rejected)`);
-  if (read.rejected.length > options.maxRejected * total) {
-    onEvent({ kind: 'read', read });
-    throw new TooManyRejectedError(options.data, read.rejected.length, total, options.maxRejected);
-  }
-
-  const splits = splitAndTransform(spec, read.records, read.labels, seed);
+  const { splits, kept, total } = await readAndSplit(options, spec, clock, onEvent);
   const { pipeline, y } = splits;
-  onEvent({ kind: 'read', read, imputer: pipeline.imputer });
-  onEvent({ kind: 'split', seed, rows: { train: y.train.length, validation: y.validation.length, test: y.test.length }, features: pipeline.width });
 
   const costs = resolveCosts(spec, options.costs);
   const trained: TrainedCandidate[] = [];
   try {
     for (const name of options.models) {
-      trained.push(await fitCandidate(name, splits, { seed, costs, thresholdRule: options.thresholdRule, onEvent }));
+      trained.push(await fitCandidate(name, splits, { seed, costs, thresholdRule: options.thresholdRule, onEvent, clock }));
     }
     const selection = selectOnValidation(trained, options.select, costs);
     const selected = trained[selection.index];
     const baseline = { validation: alwaysPurchaseBaseline(y.validation), test: alwaysPurchaseBaseline(y.test) };
-    const reports = trained.map((t) => candidateReport(t, splits, { seed, resamples: options.resamples }));
+    const reports = trained.map((t) =>
+      candidateReport(t, splits, {
+        seed,
+        resamples: options.resamples,
+        bootstrapRows: options.bootstrapRows ?? DEFAULT_BOOTSTRAP_ROWS,
+        importanceRows: options.importanceRows ?? DEFAULT_IMPORTANCE_ROWS,
+        clock,
+      }),
+    );
 
-    const dataSha256 = await sha256File(options.data);
     const createdAt = new Date();
     const dataFile = path.basename(options.data);
-    const report = trainingReport({
-      spec,
-      createdAt,
-      version: options.version,
-      data: { dataFile, dataSha256, keptRows: read.records.length, totalRows: total, specName: spec.name, seed },
-      splits,
-      select: options.select,
-      selected: selected.name,
-      models: reports,
-      baseline,
-      costs,
+    const { dataSha256, metrics, reportMarkdown, reportHtml } = await clock.timeAsync('report', async () => {
+      const dataSha256 = await sha256File(options.data);
+      const report = trainingReport({
+        spec,
+        createdAt,
+        version: options.version,
+        data: { dataFile, dataSha256, keptRows: kept, totalRows: total, specName: spec.name, seed },
+        splits,
+        select: options.select,
+        selected: selected.name,
+        models: reports,
+        baseline,
+        costs,
+      });
+      const metrics = trainingMetrics({ trained, reports, selection, select: options.select, thresholdRule: options.thresholdRule, costs, baseline });
+      return { dataSha256, metrics, reportMarkdown: renderMarkdownReport(report), reportHtml: renderHtmlReport(report) };
     });
-    const metrics = trainingMetrics({ trained, reports, selection, select: options.select, thresholdRule: options.thresholdRule, costs, baseline });
 
-    const bundle = await publishBundle(options.out, {
+    const bundle = await clock.timeAsync('publish', () => publishBundle(options.out, {
       ...(options.version === undefined ? {} : { version: options.version }),
       createdAt,
-      data: { file: dataFile, sha256: dataSha256, rows: read.records.length },
+      data: { file: dataFile, sha256: dataSha256, rows: kept },
       spec,
       seed,
       pipeline: pipeline.toJSON(),
@@ -140,11 +158,37 @@ export async function trainAndPublish(options: TrainingOptions): Promise<Trainin
         },
       },
       metrics,
-      reportMarkdown: renderMarkdownReport(report),
-      reportHtml: renderHtmlReport(report),
-    });
-    return { bundle, selected: selected.name, metrics };
+      reportMarkdown,
+      reportHtml,
+    }));
+    return { bundle, selected: selected.name, metrics, timings: clock.timings };
   } finally {
     for (const t of trained) t.model.dispose();
   }
+}
+
+/**
+ * Reads and validates the data, splits it and transforms each split. The read (its typed columns)
+ * is not returned: once the matrices are written nothing holds it, and the collector frees it
+ * before the models are fitted.
+ */
+async function readAndSplit(
+  options: TrainingOptions,
+  spec: DatasetSpec,
+  clock: StepClock,
+  onEvent: (event: TrainingEvent) => void,
+): Promise<{ splits: TrainingSplits; kept: number; total: number }> {
+  const read = await clock.timeAsync('read', () => readDataset(options.data, spec));
+  const total = read.report.dataLines;
+  const kept = read.report.kept;
+  if (kept === 0) throw new Error(`${options.data}: no usable rows (${read.rejected.length} rejected)`);
+  if (read.rejected.length > options.maxRejected * total) {
+    onEvent({ kind: 'read', read });
+    throw new TooManyRejectedError(options.data, read.rejected.length, total, options.maxRejected);
+  }
+  const splits = splitAndTransform(spec, read.columns, read.labels, options.seed, clock);
+  const { pipeline, y } = splits;
+  onEvent({ kind: 'read', read, imputer: pipeline.imputer });
+  onEvent({ kind: 'split', seed: options.seed, rows: { train: y.train.length, validation: y.validation.length, test: y.test.length }, features: pipeline.width });
+  return { splits, kept, total };
 }

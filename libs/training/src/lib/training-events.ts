@@ -1,12 +1,15 @@
 import type { FitProgress } from '@purchase/models';
 import type { DatasetReadResult, Imputer } from '@purchase/preprocessing';
 import type { CandidateName } from './candidates';
+import type { StepTiming } from './step-clock';
 import type { SplitName } from './training-splits';
 
 /**
  * What a training reports while it runs, in this order: the data read, the split, then per
- * candidate its fit steps and the end of its fit. A caller draws them (the training CLI prints the
- * read report and a progress bar per candidate); the training itself prints nothing.
+ * candidate its fit steps and the end of its fit; and, as each step of the run ends (read, split,
+ * pipeline, per candidate fit, score, evaluation and importance, then report and publish), its wall
+ * time. A caller draws them (the training CLI prints the read report, a progress bar per candidate
+ * and the table of timings); the training itself prints nothing.
  */
 export type TrainingEvent =
   /**
@@ -19,4 +22,6 @@ export type TrainingEvent =
   /** One step of a candidate's fit (an iteration, epoch or tree: CANDIDATES[candidate].steps). */
   | { kind: 'fit'; candidate: CandidateName; progress: FitProgress }
   /** A candidate's fit ended, after `fitSeconds`; scoring and thresholds follow. */
-  | { kind: 'fitted'; candidate: CandidateName; fitSeconds: number };
+  | { kind: 'fitted'; candidate: CandidateName; fitSeconds: number }
+  /** A step of the run ended after `seconds` of wall time (TrainingResult.timings lists them all). */
+  | ({ kind: 'step' } & StepTiming);

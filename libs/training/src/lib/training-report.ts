@@ -1,12 +1,5 @@
-import {
-  pointBiserialCorrelations,
-  type CostTable,
-  type EvaluationReport,
-  type ModelReport,
-  type SelectionMetric,
-  type SplitMetrics,
-} from '@purchase/evaluation';
-import type { DatasetSpec, RawRecord } from '@purchase/preprocessing';
+import type { CostTable, EvaluationReport, ModelReport, SelectionMetric, SplitMetrics } from '@purchase/evaluation';
+import type { DatasetSpec } from '@purchase/preprocessing';
 import { modelCard, type ModelCardFacts } from './model-card';
 import { SPLIT_NAMES, type TrainingSplits } from './training-splits';
 
@@ -22,20 +15,6 @@ export interface TrainingReportInput {
   models: ModelReport[];
   baseline: { validation: SplitMetrics; test: SplitMetrics };
   costs: CostTable;
-}
-
-/** Raw numeric input columns of the training split, NaN where missing: the reference's correlation table. */
-function numericColumns(spec: DatasetSpec, records: readonly RawRecord[]) {
-  return spec.columns
-    .filter((c) => c.type === 'number' || c.type === 'integer' || c.type === 'boolean')
-    .map((c) => {
-      const values = new Float64Array(records.length);
-      for (let i = 0; i < records.length; i++) {
-        const v = records[i][c.name];
-        values[i] = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : NaN;
-      }
-      return { name: c.name, values };
-    });
 }
 
 /** The bundle's report (report.md, report.html) as data: renderMarkdownReport / renderHtmlReport draw it. */
@@ -62,7 +41,7 @@ export function trainingReport(input: TrainingReportInput): EvaluationReport {
     baseline: input.baseline,
     costs: input.costs,
     impactSplit: 'test',
-    correlations: pointBiserialCorrelations(numericColumns(spec, splits.trainRecords), splits.y.train),
+    correlations: splits.correlations,
     modelCard: modelCard(data),
   };
 }
