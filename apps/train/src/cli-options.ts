@@ -1,6 +1,17 @@
 import { SELECTION_METRICS, type SelectionMetric } from '@purchase/evaluation';
 import { UsageError, type CliDeclaration, type ParsedCommandLine } from '@purchase/cli';
-import { CANDIDATES, CANDIDATE_NAMES, DEFAULT_COSTS, isCandidateName, type CandidateName, type ThresholdRule } from '@purchase/training';
+import {
+  CALIBRATION_SETTINGS,
+  CANDIDATES,
+  CANDIDATE_NAMES,
+  CV_DEFAULT_BELOW_ROWS,
+  DEFAULT_CV_FOLDS,
+  DEFAULT_COSTS,
+  isCalibrationSetting,
+  isCandidateName,
+  type CandidateName,
+  type ThresholdRule,
+} from '@purchase/training';
 import { delimiterArgument, delimiterOption } from './delimiter-option';
 import type { TrainOptions } from './training-run';
 
@@ -39,6 +50,31 @@ export const TRAIN_CLI = {
       value: 'RULE',
       default: 'f1',
       meaning: 'how the operating threshold is chosen on validation: f1 (F1-optimal) or profit (profit-optimal)',
+    },
+    calibration: {
+      type: 'string',
+      value: 'METHOD',
+      default: 'auto',
+      meaning:
+        `how each model's probabilities are calibrated, fitted on validation before its threshold is chosen: ${CALIBRATION_SETTINGS.join(', ')} ` +
+        '(auto: the lowest cross-fitted log loss among none, platt and isotonic; none: the raw probabilities)',
+    },
+    cv: {
+      type: 'string',
+      value: 'K',
+      defaultText: `${DEFAULT_CV_FOLDS} below ${CV_DEFAULT_BELOW_ROWS} train + validation rows, else 0`,
+      meaning:
+        'select, choose thresholds and calibrate on out-of-fold predictions of stratified K-fold cross-validation of train + validation, ' +
+        'then refit on it; 0: on the validation split. The test split is only scored',
+    },
+    'cv-repeats': { type: 'string', value: 'R', default: '1', meaning: 'repeats of the cross-validation, each with other folds' },
+    tune: {
+      type: 'string',
+      value: 'N',
+      default: '0',
+      meaning:
+        'seeded random search of N gbdt configurations besides the defaults (depth, learning rate, min child weight, lambda, subsample, ' +
+        'column sample), each cross-validated on train + validation with early stopping; the lowest out-of-fold log loss is trained',
     },
     value: {
       type: 'string',
@@ -98,6 +134,18 @@ export function trainCommand(args: ParsedCommandLine<typeof TRAIN_CLI>): TrainCo
   if (values.threshold !== 'f1' && values.threshold !== 'profit') {
     throw new UsageError(`--threshold must be f1 or profit, got "${values.threshold}"`);
   }
+  if (!isCalibrationSetting(values.calibration)) {
+    throw new UsageError(`--calibration must be one of ${CALIBRATION_SETTINGS.join(', ')}, got "${values.calibration}"`);
+  }
+  const cvFolds = values.cv === undefined ? undefined : Number(values.cv);
+  if (cvFolds !== undefined && !(Number.isInteger(cvFolds) && (cvFolds === 0 || cvFolds >= 2))) {
+    throw new UsageError(`--cv must be 0 (the validation split) or an integer >= 2 (folds), got "${values.cv}"`);
+  }
+  const cvRepeats = Number(values['cv-repeats']);
+  if (!Number.isInteger(cvRepeats) || cvRepeats < 1) throw new UsageError(`--cv-repeats must be an integer >= 1, got "${values['cv-repeats']}"`);
+  const tune = Number(values.tune);
+  if (!Number.isInteger(tune) || tune < 0) throw new UsageError(`--tune must be an integer >= 0, got "${values.tune}"`);
+  if (tune > 0 && !models.includes('gbdt')) throw new UsageError(`--tune searches the gbdt hyperparameters; add gbdt to --models "${values.models}"`);
   const positive = (name: string, text: string | undefined) => {
     if (text === undefined) return undefined;
     const x = Number(text);
@@ -119,6 +167,10 @@ export function trainCommand(args: ParsedCommandLine<typeof TRAIN_CLI>): TrainCo
     models: models as CandidateName[],
     select: values.select as SelectionMetric,
     thresholdRule: values.threshold as ThresholdRule,
+    calibration: values.calibration,
+    ...(cvFolds === undefined ? {} : { cvFolds }),
+    cvRepeats,
+    tune,
     maxRejected,
     resamples,
     costs: {

@@ -21,6 +21,9 @@ describe('trainCommand', () => {
       models: ['lr', 'mlp', 'gbdt', 'rf'],
       select: 'f1',
       thresholdRule: 'f1',
+      calibration: 'auto',
+      cvRepeats: 1,
+      tune: 0,
       maxRejected: 0.05,
       resamples: 1000,
       costs: {},
@@ -28,12 +31,20 @@ describe('trainCommand', () => {
   });
 
   it('reads every option', () => {
-    const o = parseTrainArgs(['--models', 'gbdt,lr', '--select', 'roc_auc', '--threshold', 'profit', '--value', '25', '--cost', '3', '--seed', '7']);
+    const o = parseTrainArgs(['--models', 'gbdt,lr', '--select', 'roc_auc', '--threshold', 'profit', '--calibration', 'isotonic', '--value', '25', '--cost', '3', '--seed', '7']);
     expect(o.models).toEqual(['gbdt', 'lr']);
     expect(o.select).toBe('roc_auc');
     expect(o.thresholdRule).toBe('profit');
+    expect(o.calibration).toBe('isotonic');
     expect(o.costs).toEqual({ foundPurchaseValue: 25, nonBuyerTargetingCost: 3 });
     expect(o.seed).toBe(7);
+  });
+
+  it('reads --cv and --cv-repeats; without --cv the row count decides', () => {
+    expect(parseTrainArgs(['--cv', '3', '--cv-repeats', '2'])).toMatchObject({ cvFolds: 3, cvRepeats: 2 });
+    expect(parseTrainArgs(['--cv', '0'])).toMatchObject({ cvFolds: 0 });
+    expect(parseTrainArgs([]).cvFolds).toBeUndefined();
+    expect(parseTrainArgs(['--tune', '20'])).toMatchObject({ tune: 20 });
   });
 
   it('reads --delimiter', () => {
@@ -50,6 +61,11 @@ describe('trainCommand', () => {
     [['--select', 'accuracy'], '--select must be one of f1, roc_auc, pr_auc, log_loss, profit, got "accuracy"'],
     [['--seed=-1'], '--seed must be a non-negative integer, got "-1"'],
     [['--threshold', 'half'], '--threshold must be f1 or profit, got "half"'],
+    [['--cv', '1'], '--cv must be 0 (the validation split) or an integer >= 2 (folds), got "1"'],
+    [['--cv-repeats', '0'], '--cv-repeats must be an integer >= 1, got "0"'],
+    [['--tune', '2.5'], '--tune must be an integer >= 0, got "2.5"'],
+    [['--tune', '5', '--models', 'lr'], '--tune searches the gbdt hyperparameters; add gbdt to --models "lr"'],
+    [['--calibration', 'beta'], '--calibration must be one of auto, none, platt, isotonic, got "beta"'],
     [['--cost', 'cheap'], '--cost must be a number >= 0, got "cheap"'],
     [['--max-rejected', '5'], '--max-rejected is a share of rows between 0 and 1, got "5"'],
     [['--delimiter', ''], '--delimiter must be one character, got ""'],

@@ -49,26 +49,33 @@ describe('runTraining prints what the training did', () => {
 
     const result = await runTraining(options(out));
     const { bundle, selected, metrics } = result;
-    expect(logs).toHaveLength(7);
+    expect(logs).toHaveLength(9);
     expect(logs[0]).toContain('kept      500');
     expect(logs[1]).toBe('split (seed 42, stratified 70/15/15): train 350, validation 75, test 75; 16 features');
-    const rows = logs[2].split('\n');
-    expect(rows[0]).toMatch(/^\| model +\| threshold \| val F1 \| test F1 \| .* \| fit s \|$/);
+    expect(logs[2]).toBe(
+      'selection, thresholds and calibration: out of fold, stratified 5-fold cross-validation x 1 of train + validation (425 rows, the default below 5000); final models refitted on train + validation',
+    );
+    const rows = logs[3].split('\n');
+    expect(rows[0]).toMatch(/^\| model +\| threshold \| oof F1 \| test F1 \| .* \| fit s \|$/);
     const starred = (name: string) => (name === selected ? `${name} *` : name);
     expect(rows.slice(2, -1).map((r) => r.split('|')[1].trim())).toEqual([starred('lr'), starred('gbdt'), 'always purchase']);
     expect(rows.at(-1)).toBe('(* selected)');
     const chosen = metrics.models[selected];
     expect(rows.find((r) => r.startsWith(`| ${selected} *`))).toContain(` ${chosen.threshold.toFixed(3)} |  ${chosen.validation.f1.toFixed(3)} |   ${chosen.test.f1.toFixed(3)} |`);
-    // The baseline's F1 on 61 purchases of 75 test sessions: 2p / (1 + p) = 0.897.
-    expect(rows.at(-2)).toMatch(/^\| always purchase \| +- \| +0\.897 \| +0\.897 \| .* \| +0\.500 \| .* \| +- \|$/);
-    expect(logs[3]).toBe(`selected: ${selected} by validation f1; on test it ${chosen.beatsBaselineOnTest.verdict}`);
-    expect(logs[3]).toMatch(/ on test it (beats|does NOT beat) the always-purchase baseline on F1 \(0\.\d{3} vs 0\.897\); /);
-    expect(logs.slice(4, 6)).toEqual([
+    // The baseline's F1 out of fold on 345 purchases of 425 train + validation sessions and on 61 of 75 test sessions: 2p / (1 + p) = 0.896, 0.897.
+    expect(rows.at(-2)).toMatch(/^\| always purchase \| +- \| +0\.896 \| +0\.897 \| .* \| +0\.500 \| .* \| +- \|$/);
+    // Each model's calibration (auto by default) and its effect on test.
+    const lr = metrics.models.lr.calibration;
+    expect(logs[4]).toMatch(/^calibration \(auto: lowest cross-fitted log loss on out-of-fold\): lr (none|platt|isotonic) \(test ECE .*\); gbdt /);
+    expect(logs[4]).toContain(`lr ${lr.method} (test ECE ${lr.before.ece.toFixed(3)} → ${lr.after.ece.toFixed(3)}, log loss ${lr.before.logLoss.toFixed(3)} → ${lr.after.logLoss.toFixed(3)})`);
+    expect(logs[5]).toBe(`selected: ${selected} by out-of-fold f1; on test it ${chosen.beatsBaselineOnTest.verdict}`);
+    expect(logs[5]).toMatch(/ on test it (beats|does NOT beat) the always-purchase baseline on F1 \(0\.\d{3} vs 0\.897\); /);
+    expect(logs.slice(6, 8)).toEqual([
       `bundle: ${bundle.dir} (version ${bundle.version}); ${path.join(out, 'current')} -> ${bundle.version}`,
       `removed 1 stale temporary file (8 B) left by interrupted runs: ${leftover}${path.sep}`,
     ]);
     // One line per timed step of the run, in order, then the total and the peak memory of the process.
-    const timing = logs[6].split('\n');
+    const timing = logs[8].split('\n');
     expect(timing.slice(2, -2).map((r) => r.split('|')[1].trim())).toEqual([
       ...result.timings.map((t) => `${t.step}${t.candidate ? ` ${t.candidate}` : ''}`),
       'other (spec, progress, printing)',
@@ -92,7 +99,10 @@ describe('runTraining prints what the training did', () => {
     ]);
     expect(lines).toContain('gbdt   [##......................] 30/300 trees  val loss L');
     expect(lines.at(-1)).toBe('gbdt   fitted in T s');
-    expect(lines.every((l) => /^(lr|gbdt) +(\[[#.]{24}\] \d+\/(1000 iterations|300 trees)  val loss L|fitted in T s)$/.test(l))).toBe(true);
+    // One bar per candidate, restarted for each fold of the cross-validation and for the refit on train + validation
+    // (which has no held-out loss to show, and runs the folds' mean number of trees).
+    expect(lines.every((l) => /^(lr|gbdt) +(\[[#.]{24}\] \d+\/(1000 iterations|\d+ trees)(  val loss L)?|fitted in T s)$/.test(l))).toBe(true);
+    expect(lines.filter((l) => l === 'gbdt   [........................] 1/300 trees  val loss L')).toHaveLength(5);
   }, 120_000);
 
   it('names --max-rejected when it refuses the data, after printing the read report', async () => {

@@ -3,6 +3,7 @@ import { removedTempsLine } from '@purchase/core';
 import { formatReadReport } from '@purchase/preprocessing';
 import {
   CANDIDATES,
+  CV_DEFAULT_BELOW_ROWS,
   TooManyRejectedError,
   trainAndPublish,
   type CandidateName,
@@ -10,7 +11,7 @@ import {
   type TrainingOptions,
   type TrainingResult,
 } from '@purchase/training';
-import { formatComparisonTable } from './comparison-table';
+import { formatCalibrationLine, formatComparisonTable } from './comparison-table';
 import { ProgressBar } from './progress-bar';
 import { formatTimingTable } from './timing-table';
 
@@ -40,6 +41,16 @@ export async function runTraining(options: TrainOptions): Promise<TrainingResult
           `split (seed ${event.seed}, stratified 70/15/15): train ${event.rows.train}, validation ${event.rows.validation}, test ${event.rows.test}; ${event.features} features`,
         );
         break;
+      case 'selection': {
+        const cv = event.crossValidation;
+        log(
+          cv === null
+            ? 'selection, thresholds and calibration: on the validation split'
+            : `selection, thresholds and calibration: out of fold, stratified ${cv.folds}-fold cross-validation x ${cv.repeats} of train + validation ` +
+                `(${cv.rows} rows${cv.byDefault ? `, the default below ${CV_DEFAULT_BELOW_ROWS}` : ''}); final models refitted on train + validation`,
+        );
+        break;
+      }
       case 'fit': {
         const p = event.progress;
         bar(event.candidate).update(p.step, p.totalSteps, p.validationLoss === undefined ? '' : `val loss ${p.validationLoss.toFixed(4)}`);
@@ -58,8 +69,9 @@ export async function runTraining(options: TrainOptions): Promise<TrainingResult
   });
   const { bundle, selected, metrics } = result;
   const rows = Object.entries(metrics.models).map(([name, m]) => ({ name, threshold: m.threshold, fitSeconds: m.fitSeconds, validation: m.validation, test: m.test }));
-  log(formatComparisonTable(rows, metrics.baseline, selected));
-  log(`selected: ${selected} by validation ${options.select}; on test it ${metrics.models[selected].beatsBaselineOnTest.verdict}`);
+  log(formatComparisonTable(rows, metrics.baseline, selected, metrics.selection.chosenOn === 'out-of-fold' ? 'out-of-fold' : 'validation'));
+  log(formatCalibrationLine(metrics));
+  log(`selected: ${selected} by ${metrics.selection.chosenOn} ${options.select}; on test it ${metrics.models[selected].beatsBaselineOnTest.verdict}`);
   log(`bundle: ${bundle.dir} (version ${bundle.version}); ${path.join(options.out, 'current')} -> ${bundle.version}`);
   if (bundle.removedTemps.length > 0) log(removedTempsLine(bundle.removedTemps, 'stale'));
   // maxRSS is in kilobytes: the peak of the whole process so far, the fits included.

@@ -5,6 +5,7 @@
 export type { Matrix } from './lib/matrix';
 export { SeededRandom } from './lib/seeded-random';
 export { medianInPlace } from './lib/median';
+export { stratifiedFolds } from './lib/stratified-folds';
 export { rocAuc } from './lib/roc-auc';
 export { logLoss, LOG_LOSS_EPS } from './lib/log-loss';
 export { checkBinaryInputs, checkProbabilities, countPositives, type Scores } from './lib/check-binary-inputs';

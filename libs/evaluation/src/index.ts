@@ -29,7 +29,7 @@ export type {
 } from './lib/permutation-importance';
 export { selectBestModel, SELECTION_METRICS } from './lib/model-selection';
 export type { SelectionMetric, Candidate, CandidateMetrics, Selection } from './lib/model-selection';
-export type { EvaluationReport, DatasetSummary, ModelReport, ThresholdReport, ModelCard } from './lib/report-data';
+export type { EvaluationReport, DatasetSummary, ModelReport, ProbabilityCalibrationReport, ThresholdReport, ModelCard } from './lib/report-data';
 export { BASELINE_NAME } from './lib/build-report-document';
 export { renderMarkdownReport } from './lib/markdown-report';
 export { renderHtmlReport } from './lib/html-report';

@@ -1,3 +1,4 @@
+import type { CalibrationMethod } from '@purchase/models';
 import { compareWithBaseline } from './always-purchase-baseline';
 import type { SplitMetrics } from './evaluate-scores';
 import {
@@ -9,6 +10,7 @@ import {
   formatPValue,
   formatThreshold,
 } from './number-format';
+import type { ReliabilityBin } from './reliability-table';
 import type { EvaluationReport, ModelReport } from './report-data';
 import type { ReportBlock, ReportCell, ReportDocument, ReportSection, ReportTable } from './report-document';
 import type { LinePlot } from './svg-line-plot';
@@ -60,9 +62,12 @@ export function buildReportDocument(report: EvaluationReport): ReportDocument {
     baselineSection(report),
   ];
   const optional = [
+    crossValidationSection(report),
+    ...tuningSections(report),
     intervalsSection(report),
     thresholdsSection(report),
     businessImpactSection(report),
+    probabilityCalibrationSection(report),
     ...plotSections(report),
     ...calibrationSections(report),
     correlationSection(report),
@@ -112,9 +117,10 @@ function summarySection(report: EvaluationReport): ReportSection {
   blocks.push({
     kind: 'paragraph',
     text:
-      `Selected model: ${selected.name}, the best ${metricLabel} on the ${report.selection.chosenOn} split ` +
+      `Selected model: ${selected.name}, the best ${metricLabel} on ${heldOutPhrase(report.selection.chosenOn)} ` +
       `among ${report.models.length} candidate${report.models.length === 1 ? '' : 's'} (${ranking}).`,
   });
+  blocks.push({ kind: 'paragraph', text: selectionMethodText(report) });
   const comparison = compareWithBaseline(selected.metrics[split], report.baseline[split]);
   blocks.push({ kind: 'paragraph', text: `On the ${split} split, ${selected.name} ${comparison.verdict}.` });
   const beaters = report.models.filter((m) => compareWithBaseline(m.metrics[split], report.baseline[split]).beatsOnF1);
@@ -127,6 +133,73 @@ function summarySection(report: EvaluationReport): ReportSection {
           `(${formatMetric(report.baseline[split].f1)}): ${beaters.map((m) => m.name).join(', ')}.`,
   });
   return section('Summary', blocks);
+}
+
+/** How the held-out predictions that selection, thresholds and calibration saw were made. */
+/** 'the validation split', or 'the out-of-fold predictions' for the held-out predictions of a cross-validation. */
+function heldOutPhrase(split: string): string {
+  return split === 'out-of-fold' ? 'the out-of-fold predictions' : `the ${split} split`;
+}
+
+function selectionMethodText(report: EvaluationReport): string {
+  const cv = report.selection.crossValidation;
+  const test = lastSplit(report);
+  if (!cv) {
+    return `Selection, thresholds and calibration on the ${report.selection.chosenOn} split; the models were fitted on the train split, and the ${test} split was only scored.`;
+  }
+  const why = cv.byDefault ? `, the default below ${formatCount(cv.defaultBelowRows)} rows` : '';
+  return (
+    `Selection, thresholds and calibration on ${report.selection.chosenOn} predictions: stratified ${cv.folds}-fold cross-validation ` +
+    `(${cv.repeats} repeat${cv.repeats === 1 ? '' : 's'}) of the ${formatCount(cv.rows)} rows of train + validation${why}. ` +
+    `The final models were then refitted on all of train + validation with the cross-validated settings; the ${test} split was only scored.`
+  );
+}
+
+function crossValidationSection(report: EvaluationReport): ReportSection | undefined {
+  const models = having(report.models, 'crossValidation');
+  if (models.length === 0) return undefined;
+  const metric = SELECTION_LABEL[models[0].crossValidation.metric];
+  const spread = (s: { mean: number; sd: number }) => `${formatMetric(s.mean)} ± ${formatMetric(s.sd)}`;
+  return section('Cross-validation', [
+    {
+      kind: 'paragraph',
+      text:
+        `Per model, the mean ± sd over folds (and repeats) of the selection metric (${metric}) and of ROC AUC, each fold at the model's operating threshold; ` +
+        'and, for models that stop early, the steps (trees, epochs) the final model was refitted to: the mean of the folds\' early-stopping steps.',
+    },
+    table(
+      ['model', 'folds x repeats', `${metric} (mean ± sd)`, 'ROC AUC (mean ± sd)', 'refitted to'],
+      models.map((m) => [
+        modelLabel(report, m),
+        `${m.crossValidation.folds} x ${m.crossValidation.repeats}`,
+        spread(m.crossValidation.selection),
+        spread(m.crossValidation.rocAuc),
+        m.crossValidation.steps === undefined ? '-' : formatCount(m.crossValidation.steps),
+      ]),
+    ),
+  ]);
+}
+
+function tuningSections(report: EvaluationReport): ReportSection[] {
+  return having(report.models, 'tuning').map((m) => {
+    const t = m.tuning;
+    const names = Object.keys(t.trials[0].hyperparameters);
+    const value = (x: number | undefined) => (x === undefined ? '-' : Number.isInteger(x) ? formatCount(x) : String(x));
+    const rows = t.trials.map((trial, i): ReportCell[] => {
+      const label = i === t.best ? { text: `${i === 0 ? 'defaults' : i} (chosen)`, strong: true as const } : i === 0 ? 'defaults' : String(i);
+      return [label, ...names.map((n) => value(trial.hyperparameters[n])), value(trial.steps), formatMetric(trial.logLoss), formatMetric(trial.rocAuc)];
+    });
+    return section(`Hyperparameter search (${m.name})`, [
+      {
+        kind: 'paragraph',
+        text:
+          `Seeded random search: the defaults and ${t.trials.length - 1} random configurations, each cross-validated on the same ` +
+          `${t.folds} stratified folds x ${t.repeats} of train + validation, early stopping on each held-out fold; the lowest out-of-fold log loss ` +
+          `(of the raw probabilities) is chosen and trained with.`,
+      },
+      table(['trial', ...names, 'trees (mean stop)', 'out-of-fold log loss', 'out-of-fold ROC AUC'], rows),
+    ]);
+  });
 }
 
 function dataSection(report: EvaluationReport): ReportSection {
@@ -175,7 +248,7 @@ function metricsSection(report: EvaluationReport, split: string): ReportSection 
     metricRow({ text: BASELINE_NAME, strong: true }, report.baseline[split]),
     ...report.models.map((m) => metricRow(modelLabel(report, m), m.metrics[split])),
   ];
-  return section(`Metrics on the ${split} split`, [
+  return section(`Metrics on ${heldOutPhrase(split)}`, [
     {
       kind: 'paragraph',
       text:
@@ -365,6 +438,48 @@ function plotSections(report: EvaluationReport): ReportSection[] {
   return out;
 }
 
+// A type import only: the report builder does not load the models library (and tfjs with it).
+const CALIBRATION_LABEL: Record<CalibrationMethod, string> = { none: 'none', platt: 'Platt (sigmoid)', isotonic: 'isotonic' };
+const CALIBRATION_METHODS = Object.keys(CALIBRATION_LABEL) as CalibrationMethod[];
+
+function probabilityCalibrationSection(report: EvaluationReport): ReportSection | undefined {
+  const models = having(report.models, 'probabilityCalibration');
+  if (models.length === 0) return undefined;
+  const first = models[0].probabilityCalibration;
+  const rows = models.map((m) => {
+    const c = m.probabilityCalibration;
+    return [
+      modelLabel(report, m),
+      CALIBRATION_LABEL[c.method],
+      c.setting === 'auto' ? `lowest log loss on ${c.fittedOn}` : 'given',
+      ...CALIBRATION_METHODS.map((method) => formatMetric(c.crossFittedLogLoss[method])),
+      `${formatMetric(c.before.ece)} → ${formatMetric(c.after.ece)}`,
+      `${formatMetric(c.before.logLoss)} → ${formatMetric(c.after.logLoss)}`,
+    ];
+  });
+  const folds = [...new Set(models.map((m) => m.probabilityCalibration.folds))].join(', ');
+  return section('Probability calibration', [
+    {
+      kind: 'paragraph',
+      text:
+        `Each model's probabilities are calibrated by a monotone map fitted on ${heldOutPhrase(first.fittedOn)}, before its thresholds are chosen there; ` +
+        'the bundle serves the selected model with its map. ' +
+        `Cross-fitted log loss: each method fitted on all but one of ${folds} stratified folds of these and scored on the one left out; ` +
+        'the lowest is chosen (none on ties) unless a method was given. ' +
+        `On ${first.split}, expected calibration error (ECE, 10 equal-width bins) and log loss of the raw and the calibrated probabilities.`,
+    },
+    table(
+      ['model', 'calibration', 'chosen by', ...CALIBRATION_METHODS.map((m) => `${m} (cross-fitted log loss)`), `ECE on ${first.split} (raw → calibrated)`, `log loss on ${first.split} (raw → calibrated)`],
+      rows,
+      ['left', 'left', 'left', ...CALIBRATION_METHODS.map(() => 'right' as const), 'right', 'right'],
+    ),
+  ]);
+}
+
+function reliabilityRows(bins: readonly ReliabilityBin[]): ReportCell[][] {
+  return bins.map((b) => [`${formatMetric(b.lower)}-${formatMetric(b.upper)}`, formatCount(b.count), formatMetric(b.meanPredicted), formatMetric(b.observedRate)]);
+}
+
 function calibrationSections(report: EvaluationReport): ReportSection[] {
   const withCalibration = having(report.models, 'calibration');
   if (withCalibration.length === 0) return [];
@@ -378,18 +493,18 @@ function calibrationSections(report: EvaluationReport): ReportSection[] {
   ];
   for (const m of withCalibration) {
     const c = m.calibration;
-    out.push(
-      section(
-        `${m.name} (${c.split}, ${c.strategy} bins)`,
-        [
-          table(
-            ['bin', 'rows', 'mean predicted', 'observed rate'],
-            c.bins.map((b) => [`${formatMetric(b.lower)}-${formatMetric(b.upper)}`, formatCount(b.count), formatMetric(b.meanPredicted), formatMetric(b.observedRate)]),
-          ),
-        ],
-        3,
-      ),
-    );
+    const header = ['bin', 'rows', 'mean predicted', 'observed rate'];
+    const p = m.probabilityCalibration;
+    const blocks: ReportBlock[] =
+      p && p.method !== 'none' && p.split === c.split
+        ? [
+            { kind: 'paragraph', text: `Calibrated (${CALIBRATION_LABEL[p.method]}), as served:` },
+            table(header, reliabilityRows(c.bins)),
+            { kind: 'paragraph', text: 'Raw, before calibration:' },
+            table(header, reliabilityRows(p.before.bins)),
+          ]
+        : [table(header, reliabilityRows(c.bins))];
+    out.push(section(`${m.name} (${c.split}, ${c.strategy} bins)`, blocks, 3));
   }
   return out;
 }

@@ -77,6 +77,55 @@ describe('renderMarkdownReport', () => {
     expect(renderMarkdownReport(report)).not.toContain('Dataset spec');
   });
 
+  it('shows each model\'s calibration: method, how it was chosen, cross-fitted log losses, test ECE and log loss raw → calibrated', () => {
+    const r = sampleReport();
+    const bins = [{ lower: 0, upper: 0.1, count: 3, meanPredicted: 0.05, observedRate: 0.2 }];
+    r.models[0].probabilityCalibration = {
+      method: 'platt',
+      setting: 'auto',
+      fittedOn: 'validation',
+      folds: 5,
+      crossFittedLogLoss: { none: 0.61234, platt: 0.45, isotonic: 0.47 },
+      split: 'test',
+      before: { ece: 0.15, logLoss: 0.9, bins },
+      after: { ece: 0.05, logLoss: 0.44 },
+    };
+    r.models[2].probabilityCalibration = { ...r.models[0].probabilityCalibration, method: 'none', setting: 'none', after: { ece: 0.15, logLoss: 0.9 } };
+    const text = renderMarkdownReport(r);
+    const section = text.split('\n## Probability calibration\n')[1].split('\n## ')[0];
+    expect(section).toContain('each method fitted on all but one of 5 stratified folds of these and scored on the one left out');
+    expect(section).toContain(
+      '| model | calibration | chosen by | none (cross-fitted log loss) | platt (cross-fitted log loss) | isotonic (cross-fitted log loss) | ECE on test (raw → calibrated) | log loss on test (raw → calibrated) |',
+    );
+    expect(section).toContain('| lr | Platt (sigmoid) | lowest log loss on validation | 0.612 | 0.450 | 0.470 | 0.150 → 0.050 | 0.900 → 0.440 |');
+    expect(section).toContain('| **gbdt (selected)** | none | given | 0.612 | 0.450 | 0.470 | 0.150 → 0.150 | 0.900 → 0.900 |');
+    // The raw reliability table is shown beside the calibrated one only where a calibration was applied.
+    const lr = text.split('\n### lr (test, uniform bins)\n')[1].split('\n### ')[0];
+    expect(lr).toContain('Calibrated (Platt (sigmoid)), as served:');
+    expect(lr).toContain('Raw, before calibration:\n\n| bin | rows | mean predicted | observed rate |\n| :--- | ---: | ---: | ---: |\n| 0.000-0.100 | 3 | 0.050 | 0.200 |');
+    expect(text.split('\n### gbdt (test, uniform bins)\n')[1].split('\n### ')[0]).not.toContain('Raw, before calibration:');
+    expect(md).not.toContain('Probability calibration');
+  });
+
+  it('says where selection was made, and shows the spread over folds when it was cross-validated', () => {
+    expect(md).toContain('Selection, thresholds and calibration on the validation split; the models were fitted on the train split, and the test split was only scored.');
+    expect(md).not.toContain('## Cross-validation');
+    const r = sampleReport();
+    r.selection = { ...r.selection, chosenOn: 'out-of-fold', crossValidation: { folds: 5, repeats: 2, rows: 425, byDefault: true, defaultBelowRows: 5000 } };
+    r.splits = ['out-of-fold', 'test'];
+    r.baseline = { 'out-of-fold': r.baseline.validation, test: r.baseline.test };
+    for (const m of r.models) m.metrics = { 'out-of-fold': m.metrics.validation, test: m.metrics.test };
+    r.models[2].crossValidation = { folds: 5, repeats: 2, metric: 'f1', selection: { mean: 0.9091, sd: 0.0162 }, rocAuc: { mean: 0.805, sd: 0.115 }, steps: 69 };
+    const text = renderMarkdownReport(r);
+    expect(text).toContain(`Selected model: gbdt, the best F1 on the out-of-fold predictions among 3 candidates`);
+    expect(text).toContain(
+      'Selection, thresholds and calibration on out-of-fold predictions: stratified 5-fold cross-validation (2 repeats) of the 425 rows of train + validation, the default below 5,000 rows.',
+    );
+    expect(text).toContain('\n## Metrics on the out-of-fold predictions\n');
+    expect(text).toContain('| model | folds x repeats | F1 (mean ± sd) | ROC AUC (mean ± sd) | refitted to |');
+    expect(text).toContain('| **gbdt (selected)** | 5 x 2 | 0.909 ± 0.016 | 0.805 ± 0.115 | 69 |');
+  });
+
   it('is a pure function of the data', () => {
     expect(renderMarkdownReport(sampleReport())).toBe(md);
   });

@@ -1,3 +1,4 @@
+import type { CalibrationMethod } from '@purchase/models';
 import type { BootstrapIntervals } from './bootstrap-intervals';
 import type { SplitMetrics } from './evaluate-scores';
 import type { SelectionMetric } from './model-selection';
@@ -30,6 +31,12 @@ export interface EvaluationReport {
     chosenOn: string;
     /** Name of the selected model; must be one of `models`. */
     selected: string;
+    /**
+     * When `chosenOn` holds out-of-fold predictions: the stratified K-fold cross-validation of the
+     * `rows` of train + validation that made them; `byDefault` when the row count (below
+     * `defaultBelowRows`) chose it rather than the run's options.
+     */
+    crossValidation?: { folds: number; repeats: number; rows: number; byDefault: boolean; defaultBelowRows: number };
   };
   /** Candidates in the order they were trained. */
   models: ModelReport[];
@@ -72,13 +79,53 @@ export interface ModelReport {
   thresholds?: ThresholdReport[];
   /** ROC and PR curve points on one split (rocCurve, precisionRecallCurve). */
   curves?: { split: string; roc: Pick<RocCurve, 'fpr' | 'tpr'>; pr: Pick<PrCurve, 'recall' | 'precision'> };
-  /** Reliability table on one split (reliabilityTable). */
+  /** Reliability table on one split (reliabilityTable), of the probabilities the model serves (calibrated when it is). */
   calibration?: { split: string; strategy: BinStrategy; bins: ReliabilityBin[] };
+  /** Cross-validated: the spread over folds (and repeats) of the selection metric and ROC AUC at the operating threshold. */
+  crossValidation?: {
+    folds: number;
+    repeats: number;
+    metric: SelectionMetric;
+    selection: { mean: number; sd: number };
+    rocAuc: { mean: number; sd: number };
+    /** The steps (trees, epochs) the final model was refitted to: the folds' mean early-stopping step. */
+    steps?: number;
+  };
+  /**
+   * A random search of the model's hyperparameters (trial 0: its defaults), each cross-validated on
+   * the same `folds` x `repeats`; `best` is the trial chosen (the lowest out-of-fold log loss).
+   */
+  tuning?: {
+    folds: number;
+    repeats: number;
+    trials: { hyperparameters: Record<string, number>; logLoss: number; rocAuc: number; steps?: number }[];
+    best: number;
+  };
+  /** The probability calibration the model serves with, how it was chosen, and what it changed. */
+  probabilityCalibration?: ProbabilityCalibrationReport;
   /**
    * Permutation importance (permutationImportance) and the split it was measured on; `sample` when it
    * was measured on a stratified sample of that split's rows.
    */
   permutationImportance?: PermutationImportanceResult & { split: string; sample?: { rows: number; of: number } };
+}
+
+export interface ProbabilityCalibrationReport {
+  method: CalibrationMethod;
+  /** 'auto' when the method was chosen by cross-fitted log loss, else the method the run was told to use. */
+  setting: 'auto' | CalibrationMethod;
+  /** The split the calibration was fitted (and the method chosen) on, e.g. 'validation'. */
+  fittedOn: string;
+  /** Folds of the cross-fitting on `fittedOn`. */
+  folds: number;
+  /** Log loss on `fittedOn` of each method, each fitted on the other folds (lower is better). */
+  crossFittedLogLoss: Record<CalibrationMethod, number>;
+  /** The split `before` and `after` are measured on, e.g. 'test'. */
+  split: string;
+  /** The raw probabilities: expected calibration error (10 equal-width bins), log loss and reliability table. */
+  before: { ece: number; logLoss: number; bins: ReliabilityBin[] };
+  /** The calibrated ones (their reliability table is `calibration`). */
+  after: { ece: number; logLoss: number };
 }
 
 export interface ThresholdReport {

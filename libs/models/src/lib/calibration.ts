@@ -1,4 +1,4 @@
-import { checkBinaryInputs, countPositives, logLoss, LOG_LOSS_EPS, SeededRandom, type Scores } from '@purchase/core';
+import { checkBinaryInputs, countPositives, logLoss, LOG_LOSS_EPS, stratifiedFolds, type Scores } from '@purchase/core';
 
 /**
  * Probability calibration: a monotone map from a model's probabilities to calibrated ones, fitted
@@ -237,17 +237,6 @@ function interpolate(x: readonly number[], y: readonly number[], v: number): num
   }
   const span = x[hi] - x[lo];
   return span > 0 ? y[lo] + ((y[hi] - y[lo]) * (v - x[lo])) / span : y[hi];
-}
-
-function stratifiedFolds(y: Uint8Array, folds: number, seed: number): Int32Array {
-  const random = new SeededRandom(seed);
-  const fold = new Int32Array(y.length);
-  for (const label of [0, 1]) {
-    const rows = indices(y, (v) => v === label);
-    random.shuffleInPlace(rows);
-    rows.forEach((row, k) => (fold[row] = k % folds));
-  }
-  return fold;
 }
 
 function indices(values: ArrayLike<number>, keep: (v: number) => boolean): number[] {

@@ -6,16 +6,22 @@ import {
   reliabilityTable,
   rocCurve,
   type ModelReport,
+  type SelectionMetric,
 } from '@purchase/evaluation';
-import type { FeatureMatrix } from '@purchase/features';
+import { logLoss } from '@purchase/core';
+import { expectedCalibrationError } from '@purchase/models';
 import { stratifiedSplit } from '@purchase/preprocessing';
 import { CANDIDATES } from './candidates';
-import type { TrainedCandidate } from './fit-candidate';
+import type { FoldMetrics, TrainedCandidate } from './fit-candidate';
+import { takeLabels, takeRows } from './matrix-rows';
 import type { StepClock } from './step-clock';
 import type { TrainingSplits } from './training-splits';
 
 export interface CandidateReportOptions {
   seed: number;
+  /** Where thresholds and calibration were chosen: 'validation' or 'out-of-fold'. */
+  heldOut: string;
+  select: SelectionMetric;
   resamples: number;
   /** Rows a bootstrap resample draws at most (bootstrapIntervals' sampleRows: m out of n above it). */
   bootstrapRows: number;
@@ -31,19 +37,9 @@ export function stratifiedSampleRows(y: Uint8Array, rows: number, seed: number):
   return stratifiedSplit(y, { seed, fractions: [1 - share, share, 0] }).validation;
 }
 
-function takeRows(X: FeatureMatrix, rows: Uint32Array): FeatureMatrix {
-  const data = new Float32Array(rows.length * X.cols);
-  for (let i = 0; i < rows.length; i++) data.set(X.data.subarray(rows[i] * X.cols, (rows[i] + 1) * X.cols), i * X.cols);
-  return { data, rows: rows.length, cols: X.cols, columnNames: X.columnNames };
-}
-
-function takeLabels(y: Uint8Array, rows: Uint32Array): Uint8Array {
-  return Uint8Array.from(rows, (r) => y[r]);
-}
-
 /**
- * What the report shows of one candidate: its metrics, bootstrap intervals, both thresholds, curves
- * and calibration on test ('evaluation' step); permutation importance on validation, on a stratified
+ * What the report shows of one candidate: its metrics, bootstrap intervals, both thresholds, curves,
+ * reliability and its calibration's effect on test ('evaluation' step); permutation importance on validation, on a stratified
  * sample of `importanceRows` rows when validation is larger ('importance' step). Reproducible from the seed.
  */
 export function candidateReport(t: TrainedCandidate, splits: TrainingSplits, options: CandidateReportOptions): ModelReport {
@@ -56,7 +52,7 @@ export function candidateReport(t: TrainedCandidate, splits: TrainingSplits, opt
       thresholds: (['f1', 'profit'] as const).map((rule) => ({
         rule,
         threshold: t.thresholds[rule].threshold,
-        chosenOn: 'validation',
+        chosenOn: options.heldOut,
         evaluatedOn: 'test',
         metrics: evaluateScores(y.test, t.scores.test, t.thresholds[rule].threshold),
       })),
@@ -67,21 +63,65 @@ export function candidateReport(t: TrainedCandidate, splits: TrainingSplits, opt
         pr: precisionRecallCurve(y.test, t.scores.test, { dropIntermediate: true }),
       },
       calibration: { split: 'test', strategy: 'uniform' as const, bins: reliabilityTable(y.test, t.scores.test, { bins: 10 }) },
+      probabilityCalibration: {
+        method: t.calibration.map.method,
+        setting: t.calibration.setting,
+        fittedOn: options.heldOut,
+        folds: t.calibration.folds,
+        crossFittedLogLoss: t.calibration.crossFittedLogLoss,
+        split: 'test',
+        before: {
+          ece: expectedCalibrationError(y.test, t.rawScores.test),
+          logLoss: logLoss(y.test, t.rawScores.test),
+          bins: reliabilityTable(y.test, t.rawScores.test, { bins: 10 }),
+        },
+        after: { ece: expectedCalibrationError(y.test, t.scores.test), logLoss: logLoss(y.test, t.scores.test) },
+      },
     }),
     t.name,
   );
+  // A model refitted on train + validation is measured on test: validation is no longer held out from it.
+  const on = t.crossValidation ? 'test' : 'validation';
   const permutation = clock.time(
     'importance',
     () => {
-      const rows = stratifiedSampleRows(y.validation, options.importanceRows, seed);
-      const sample = rows === null ? { X: X.validation, y: y.validation } : { X: takeRows(X.validation, rows), y: takeLabels(y.validation, rows) };
+      const rows = stratifiedSampleRows(y[on], options.importanceRows, seed);
+      const sample = rows === null ? { X: X[on], y: y[on] } : { X: takeRows(X[on], rows), y: takeLabels(y[on], rows) };
       return {
         ...permutationImportance(t.model, sample.X, sample.y, { seed, repeats: 5, columnNames: [...splits.pipeline.columnNames] }),
-        split: 'validation',
-        ...(rows === null ? {} : { sample: { rows: rows.length, of: y.validation.length } }),
+        split: on,
+        ...(rows === null ? {} : { sample: { rows: rows.length, of: y[on].length } }),
       };
     },
     t.name,
   );
-  return { name: t.name, description: CANDIDATES[t.name].label, metrics: t.metrics, ...evaluation, permutationImportance: permutation };
+  return {
+    name: t.name,
+    description: CANDIDATES[t.name].label,
+    metrics: { [options.heldOut]: t.metrics.validation, test: t.metrics.test },
+    ...(t.crossValidation ? { crossValidation: crossValidationSpread(t.crossValidation, options.select) } : {}),
+    ...(t.tuning ? { tuning: { ...t.tuning, trials: t.tuning.trials.map((trial) => ({ ...trial, hyperparameters: { ...trial.hyperparameters } })) } } : {}),
+    ...evaluation,
+    permutationImportance: permutation,
+  };
+}
+
+const SELECTION_FIELD: Record<SelectionMetric, keyof FoldMetrics> = { f1: 'f1', roc_auc: 'rocAuc', pr_auc: 'prAuc', log_loss: 'logLoss', profit: 'profit' };
+
+function crossValidationSpread(cv: NonNullable<TrainedCandidate['crossValidation']>, metric: SelectionMetric): NonNullable<ModelReport['crossValidation']> {
+  return {
+    folds: cv.folds,
+    repeats: cv.repeats,
+    metric,
+    selection: meanAndSd(cv.perFold.map((f) => f[SELECTION_FIELD[metric]])),
+    rocAuc: meanAndSd(cv.perFold.map((f) => f.rocAuc)),
+    ...(cv.steps === undefined ? {} : { steps: cv.steps }),
+  };
+}
+
+/** Mean and sample standard deviation (n - 1; 0 for one value). */
+function meanAndSd(values: readonly number[]): { mean: number; sd: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const ss = values.reduce((a, v) => a + (v - mean) ** 2, 0);
+  return { mean, sd: values.length > 1 ? Math.sqrt(ss / (values.length - 1)) : 0 };
 }

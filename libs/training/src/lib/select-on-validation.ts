@@ -1,7 +1,12 @@
 import { profitAt, selectBestModel, type CostTable, type Selection, type SelectionMetric } from '@purchase/evaluation';
+import { heldOutLogLoss } from './candidate-calibration';
 import type { TrainedCandidate } from './fit-candidate';
 
-/** Ranks the candidates by `metric` on validation (profit at each one's operating threshold); never looks at test. */
+/**
+ * Ranks the candidates by `metric` on validation (profit at each one's operating threshold); never
+ * looks at test. Log loss is the calibration's cross-fitted one: the calibrated validation log loss
+ * would be flattered by a calibration fitted to those very rows (the raw one when uncalibrated).
+ */
 export function selectOnValidation(trained: readonly TrainedCandidate[], metric: SelectionMetric, costs: CostTable): Selection {
   return selectBestModel(
     trained.map((t) => ({
@@ -10,7 +15,7 @@ export function selectOnValidation(trained: readonly TrainedCandidate[], metric:
         f1: t.metrics.validation.f1,
         rocAuc: t.metrics.validation.rocAuc,
         prAuc: t.metrics.validation.prAuc,
-        logLoss: t.metrics.validation.logLoss,
+        logLoss: heldOutLogLoss(t.calibration),
         profit: profitAt(t.metrics.validation, costs),
       },
     })),

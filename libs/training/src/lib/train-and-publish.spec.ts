@@ -9,24 +9,13 @@ import { loadSpec } from '@purchase/preprocessing';
 import { TooManyRejectedError } from './too-many-rejected-error';
 import { trainAndPublish, type TrainingOptions } from './train-and-publish';
 import type { TrainingEvent } from './training-events';
+import { ROOT, SESSIONS_CSV, sessionsTraining } from '../test-fixtures/sessions-training';
 
-const root = path.join(__dirname, '../../../..');
-const sessions = path.join(root, 'data/raw/customer_sessions.csv');
-const sessionSpec = path.join(root, 'data/specs/customer-sessions.json');
+const root = ROOT;
+const sessions = SESSIONS_CSV;
 
 let work: string;
-const options = (out: string, overrides: Partial<TrainingOptions> = {}): TrainingOptions => ({
-  data: sessions,
-  spec: sessionSpec,
-  out,
-  seed: 42,
-  models: ['lr', 'mlp', 'gbdt', 'rf'],
-  select: 'f1',
-  thresholdRule: 'f1',
-  maxRejected: 0.05,
-  resamples: 200,
-  ...overrides,
-});
+const options = sessionsTraining;
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'train-and-publish-'));
@@ -51,7 +40,7 @@ describe('trainAndPublish on the bundled sessions (seed 42)', () => {
   it('reports the read, the split, then each candidate fitting, in training order', () => {
     const kinds = events.map((e) => (e.kind === 'fit' || e.kind === 'fitted' ? `${e.kind} ${e.candidate}` : e.kind));
     const compact = kinds.filter((k, i) => k !== kinds[i - 1]);
-    expect(compact).toEqual(['read', 'split', 'fit lr', 'fitted lr', 'fit mlp', 'fitted mlp', 'fit gbdt', 'fitted gbdt', 'fit rf', 'fitted rf']);
+    expect(compact).toEqual(['read', 'split', 'selection', 'fit lr', 'fitted lr', 'fit mlp', 'fitted mlp', 'fit gbdt', 'fitted gbdt', 'fit rf', 'fitted rf']);
     const read = events[0] as Extract<TrainingEvent, { kind: 'read' }>;
     expect(read.read.records).toHaveLength(500);
     expect(read.imputer).toBeDefined();
@@ -81,19 +70,25 @@ describe('trainAndPublish on the bundled sessions (seed 42)', () => {
     const md = await readFile(path.join(first.bundle.dir, 'report.md'), 'utf8');
     for (const m of Object.values(first.metrics.models)) expect(m.intervals!.sample).toBeUndefined();
     expect(md).toContain('Stratified bootstrap (resampling within each class), percentile intervals.');
-    expect(md).toContain('Drop in ROC AUC on the validation split when one input column is shuffled');
+    // Refitted on train + validation after cross-validation, the models are measured on test.
+    expect(md).toContain('Drop in ROC AUC on the test split when one input column is shuffled');
   });
 
   it('removes what an interrupted run left in the models directory and returns it', () => {
     expect(first.bundle.removedTemps).toEqual([{ path: leftover, bytes: 8, directory: true }]);
   });
 
-  it('selects the best validation F1, which ranks and scores better than the always-purchase baseline on test', () => {
+  it('selects the best out-of-fold F1 (5-fold CV by default below 5,000 rows), which ranks and scores better than the always-purchase baseline on test', () => {
     const f1 = Object.entries(first.metrics.models).map(([name, m]) => [name, m.validation.f1] as const);
     expect(f1.map(([name]) => name)).toEqual(['lr', 'mlp', 'gbdt', 'rf']);
     const best = f1.find(([, v]) => v === Math.max(...f1.map(([, x]) => x)))![0];
     expect(first.selected).toBe(best);
-    expect(first.metrics.selection).toMatchObject({ metric: 'f1', chosenOn: 'validation', selected: best });
+    expect(first.metrics.selection).toMatchObject({
+      metric: 'f1',
+      chosenOn: 'out-of-fold',
+      crossValidation: { folds: 5, repeats: 1, rows: 425, byDefault: true },
+      selected: best,
+    });
     expect(first.metrics.selection.ranking.map((r) => r.name)[0]).toBe(best);
     // p = 61/75 on the test split: always predicting purchase scores F1 = 2p / (1 + p), ROC AUC 0.5.
     const baseline = first.metrics.baseline.test;
@@ -120,7 +115,7 @@ describe('trainAndPublish on the bundled sessions (seed 42)', () => {
     expect(manifest.seed).toBe(42);
     expect(manifest.data).toEqual({ file: 'customer_sessions.csv', sha256: await sha256File(sessions), rows: 500 });
     const chosen = first.metrics.models[first.selected];
-    expect(manifest.model).toMatchObject({ kind: chosen.kind, candidate: first.selected, threshold: chosen.threshold, thresholdRule: 'f1-optimal on validation' });
+    expect(manifest.model).toMatchObject({ kind: chosen.kind, candidate: first.selected, threshold: chosen.threshold, thresholdRule: 'f1-optimal on out-of-fold' });
     expect(manifest.model.metrics).toEqual({
       roc_auc: chosen.test.rocAuc,
       pr_auc: chosen.test.prAuc,
@@ -154,7 +149,9 @@ describe('trainAndPublish on the bundled sessions (seed 42)', () => {
   });
 
   it('bootstraps m out of n and permutes a stratified sample above the given row counts, and the report names both', async () => {
-    const sampled = await trainAndPublish(options(path.join(work, 'models-sampled'), { models: ['lr'], resamples: 50, bootstrapRows: 40, importanceRows: 30 }));
+    const sampled = await trainAndPublish(
+      options(path.join(work, 'models-sampled'), { models: ['lr'], resamples: 50, bootstrapRows: 40, importanceRows: 30, cvFolds: 0 }),
+    );
     const m = sampled.metrics.models.lr;
     expect(m.intervals!.sample).toEqual({ rows: 40, of: 75 });
     expect(m.intervals!.rocAuc.estimate).toBe(m.test.rocAuc);
@@ -226,6 +223,8 @@ describe('trainAndPublish refuses unusable input and writes nothing', () => {
     [{ maxRejected: 5 }, 'maxRejected is a share of rows between 0 and 1, got 5'],
     [{ bootstrapRows: 1 }, 'bootstrapRows must be an integer >= 2, got 1'],
     [{ importanceRows: 2.5 }, 'importanceRows must be an integer >= 2, got 2.5'],
+    [{ cvFolds: 1 }, 'cvFolds must be an integer >= 2, got 1'],
+    [{ cvRepeats: 0 }, 'cvRepeats must be an integer >= 1, got 0'],
   ])('refuses %j before reading anything: "%s"', async (overrides, message) => {
     const out = path.join(work, 'models-options');
     await expect(trainAndPublish(options(out, overrides as Partial<TrainingOptions>))).rejects.toThrow(message);

@@ -9,10 +9,13 @@ import {
 import { checkNumber, sha256File } from '@purchase/core';
 import { publishBundle, type PublishedBundle } from '@purchase/inference';
 import { loadSpec, readDataset, type DatasetSpec } from '@purchase/preprocessing';
+import { CALIBRATION_SETTINGS, isCalibrationSetting, type CalibrationSetting } from './candidate-calibration';
 import { candidateReport } from './candidate-report';
 import { CANDIDATE_NAMES, isCandidateName, type CandidateName } from './candidates';
 import { resolveCosts } from './cost-table';
+import { planCrossValidation } from './cross-validation';
 import { fitCandidate, type ThresholdRule, type TrainedCandidate } from './fit-candidate';
+import { stackLabels } from './matrix-rows';
 import { selectOnValidation } from './select-on-validation';
 import { TooManyRejectedError } from './too-many-rejected-error';
 import type { TrainingEvent } from './training-events';
@@ -36,9 +39,29 @@ export interface TrainingOptions {
   seed: number;
   /** The candidates to train, in this order; at least one, each once. */
   models: readonly CandidateName[];
-  /** The metric that selects the served model, on validation. */
+  /** The metric that selects the served model, on the held-out predictions (validation or out of fold). */
   select: SelectionMetric;
   thresholdRule: ThresholdRule;
+  /**
+   * How each candidate's probabilities are calibrated, fitted on its held-out predictions (validation or out of fold) before
+   * its threshold is chosen (default 'auto': chooseCalibration picks none, platt or isotonic by
+   * cross-fitted log loss); the selected candidate's calibration is served with it.
+   */
+  calibration?: CalibrationSetting;
+  /**
+   * Stratified K-fold cross-validation on train + validation for selection, thresholds and
+   * calibration (out-of-fold predictions; the final models are refitted on train + validation):
+   * K >= 2 folds, or 0 for the single validation split. Default: DEFAULT_CV_FOLDS folds when
+   * train + validation has fewer than CV_DEFAULT_BELOW_ROWS rows, else the validation split.
+   */
+  cvFolds?: number;
+  /** Repeats of the cross-validation, each with other folds (default 1). */
+  cvRepeats?: number;
+  /**
+   * Random configurations of the boosted trees' hyperparameters to cross-validate besides the
+   * defaults (seeded random search, lowest out-of-fold log loss wins; default 0: none). Needs gbdt in `models`.
+   */
+  tune?: number;
   /** Largest share (0..1) of data rows that may be rejected by validation before the data is refused. */
   maxRejected: number;
   /** Overrides of the spec's cost table (see resolveCosts). */
@@ -74,15 +97,25 @@ function checkOptions(options: TrainingOptions): void {
     throw new Error(`models must list some of ${CANDIDATE_NAMES.join(', ')}; unknown: "${unknown.join(', ')}"`);
   }
   if (new Set(options.models).size !== options.models.length) throw new Error(`models lists a model twice: ${options.models.join(', ')}`);
+  if (options.calibration !== undefined && !isCalibrationSetting(options.calibration)) {
+    throw new Error(`calibration must be one of ${CALIBRATION_SETTINGS.join(', ')}, got "${options.calibration}"`);
+  }
   if (!(options.maxRejected >= 0 && options.maxRejected <= 1)) throw new Error(`maxRejected is a share of rows between 0 and 1, got ${options.maxRejected}`);
+  if (options.cvFolds !== undefined && options.cvFolds !== 0) checkNumber('cvFolds', options.cvFolds, { min: 2, integer: true });
+  if (options.cvRepeats !== undefined) checkNumber('cvRepeats', options.cvRepeats, { min: 1, integer: true });
+  if (options.tune !== undefined) {
+    checkNumber('tune', options.tune, { min: 0, integer: true });
+    if (options.tune > 0 && !options.models.includes('gbdt')) throw new Error(`tune searches the gbdt hyperparameters, but models does not list gbdt: ${options.models.join(', ')}`);
+  }
   for (const name of ['bootstrapRows', 'importanceRows'] as const) {
     if (options[name] !== undefined) checkNumber(name, options[name], { min: 2, integer: true });
   }
 }
 
 /**
- * One training: validate the data, split, fit the pipeline, train every candidate, choose
- * thresholds on validation, select, evaluate on test, and publish a bundle with its report
+ * One training: validate the data, split, fit the pipeline, train every candidate (cross-validated
+ * on train + validation and refitted there, or on train with validation held out), calibrate it and
+ * choose its thresholds on its held-out predictions, select, evaluate on test, and publish a bundle with its report
  * (under `version`, else the one publishBundle names). Throws, and writes nothing, when the data or spec is unusable;
  * a failure while publishing leaves <out>/current as it was.
  */
@@ -99,17 +132,29 @@ export async function trainAndPublish(options: TrainingOptions): Promise<Trainin
   const { pipeline, y } = splits;
 
   const costs = resolveCosts(spec, options.costs);
+  const calibration = options.calibration ?? 'auto';
+  const heldOutRows = y.train.length + y.validation.length;
+  const crossValidation = planCrossValidation(heldOutRows, options.cvFolds, options.cvRepeats);
+  const heldOut = crossValidation ? 'out-of-fold' : 'validation';
+  const cv = crossValidation && { ...crossValidation, rows: heldOutRows, byDefault: options.cvFolds === undefined };
+  onEvent({ kind: 'selection', on: heldOut, crossValidation: cv });
   const trained: TrainedCandidate[] = [];
   try {
     for (const name of options.models) {
-      trained.push(await fitCandidate(name, splits, { seed, costs, thresholdRule: options.thresholdRule, onEvent, clock }));
+      trained.push(await fitCandidate(name, splits, { seed, costs, thresholdRule: options.thresholdRule, calibration, crossValidation, tune: options.tune ?? 0, onEvent, clock }));
     }
     const selection = selectOnValidation(trained, options.select, costs);
     const selected = trained[selection.index];
-    const baseline = { validation: alwaysPurchaseBaseline(y.validation), test: alwaysPurchaseBaseline(y.test) };
+    // Out of fold, every train and validation row is held out once per repeat: the prior of their labels.
+    const baseline = {
+      validation: alwaysPurchaseBaseline(crossValidation ? stackLabels(y.train, y.validation) : y.validation),
+      test: alwaysPurchaseBaseline(y.test),
+    };
     const reports = trained.map((t) =>
       candidateReport(t, splits, {
         seed,
+        heldOut,
+        select: options.select,
         resamples: options.resamples,
         bootstrapRows: options.bootstrapRows ?? DEFAULT_BOOTSTRAP_ROWS,
         importanceRows: options.importanceRows ?? DEFAULT_IMPORTANCE_ROWS,
@@ -128,12 +173,14 @@ export async function trainAndPublish(options: TrainingOptions): Promise<Trainin
         data: { dataFile, dataSha256, keptRows: kept, totalRows: total, specName: spec.name, seed },
         splits,
         select: options.select,
+        heldOut,
+        crossValidation: cv,
         selected: selected.name,
         models: reports,
         baseline,
         costs,
       });
-      const metrics = trainingMetrics({ trained, reports, selection, select: options.select, thresholdRule: options.thresholdRule, costs, baseline });
+      const metrics = trainingMetrics({ trained, reports, selection, select: options.select, heldOut, crossValidation: cv, thresholdRule: options.thresholdRule, costs, baseline });
       return { dataSha256, metrics, reportMarkdown: renderMarkdownReport(report), reportHtml: renderHtmlReport(report) };
     });
 
@@ -148,7 +195,8 @@ export async function trainAndPublish(options: TrainingOptions): Promise<Trainin
       selected: {
         candidate: selected.name,
         threshold: selected.threshold,
-        thresholdRule: `${options.thresholdRule}-optimal on validation`,
+        thresholdRule: `${options.thresholdRule}-optimal on ${heldOut}`,
+        calibration: selected.calibration.map,
         metrics: {
           roc_auc: selected.metrics.test.rocAuc,
           pr_auc: selected.metrics.test.prAuc,

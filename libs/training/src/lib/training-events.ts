@@ -5,7 +5,7 @@ import type { StepTiming } from './step-clock';
 import type { SplitName } from './training-splits';
 
 /**
- * What a training reports while it runs, in this order: the data read, the split, then per
+ * What a training reports while it runs, in this order: the data read, the split, where selection is made, then per
  * candidate its fit steps and the end of its fit; and, as each step of the run ends (read, split,
  * pipeline, per candidate fit, score, evaluation and importance, then report and publish), its wall
  * time. A caller draws them (the training CLI prints the read report, a progress bar per candidate
@@ -19,6 +19,15 @@ export type TrainingEvent =
   | { kind: 'read'; read: DatasetReadResult; imputer?: Imputer }
   /** Rows per split (stratified 70/15/15 by the seed) and the width of the feature matrix. */
   | { kind: 'split'; seed: number; rows: Record<SplitName, number>; features: number }
+  /**
+   * Where selection, thresholds and calibration are made: on the validation split, or out of fold
+   * by cross-validation of train + validation (`byDefault` when the row count chose it).
+   */
+  | {
+      kind: 'selection';
+      on: 'validation' | 'out-of-fold';
+      crossValidation: { folds: number; repeats: number; rows: number; byDefault: boolean } | null;
+    }
   /** One step of a candidate's fit (an iteration, epoch or tree: CANDIDATES[candidate].steps). */
   | { kind: 'fit'; candidate: CandidateName; progress: FitProgress }
   /** A candidate's fit ended, after `fitSeconds`; scoring and thresholds follow. */

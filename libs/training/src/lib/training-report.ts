@@ -1,5 +1,6 @@
 import type { CostTable, EvaluationReport, ModelReport, SelectionMetric, SplitMetrics } from '@purchase/evaluation';
 import type { DatasetSpec } from '@purchase/preprocessing';
+import { CV_DEFAULT_BELOW_ROWS } from './cross-validation';
 import { modelCard, type ModelCardFacts } from './model-card';
 import { SPLIT_NAMES, type TrainingSplits } from './training-splits';
 
@@ -11,6 +12,9 @@ export interface TrainingReportInput {
   data: ModelCardFacts;
   splits: TrainingSplits;
   select: SelectionMetric;
+  /** Where selection, thresholds and calibration were made: 'validation' or 'out-of-fold'. */
+  heldOut: string;
+  crossValidation: { folds: number; repeats: number; rows: number; byDefault: boolean } | null;
   selected: string;
   models: ModelReport[];
   baseline: { validation: SplitMetrics; test: SplitMetrics };
@@ -35,10 +39,15 @@ export function trainingReport(input: TrainingReportInput): EvaluationReport {
       })),
       features: [...splits.pipeline.columnNames],
     },
-    splits: ['validation', 'test'],
-    selection: { metric: input.select, chosenOn: 'validation', selected: input.selected },
+    splits: [input.heldOut, 'test'],
+    selection: {
+      metric: input.select,
+      chosenOn: input.heldOut,
+      selected: input.selected,
+      ...(input.crossValidation ? { crossValidation: { ...input.crossValidation, defaultBelowRows: CV_DEFAULT_BELOW_ROWS } } : {}),
+    },
     models: input.models,
-    baseline: input.baseline,
+    baseline: { [input.heldOut]: input.baseline.validation, test: input.baseline.test },
     costs: input.costs,
     impactSplit: 'test',
     correlations: splits.correlations,
