@@ -1,6 +1,6 @@
 import type { HistogramLayout } from './histogram';
 
-/** Joint slots a group may have: its (gradient, hessian, count) histogram is 12 KiB. */
+/** Joint slots a group may have: its (gradient, hessian) histogram is 8 KiB. */
 export const MAX_GROUP_SLOTS = 512;
 
 /**
@@ -50,7 +50,7 @@ function makeGroup(members: Int32Array, layout: HistogramLayout): FeatureGroup {
   for (let c = 0; c < slots; c++) {
     for (let j = 0; j < k; j++) {
       const bin = Math.floor(c / strides[j]) % layout.slots[members[j]];
-      memberSlot[c * k + j] = layout.offset[members[j]] + bin * 3;
+      memberSlot[c * k + j] = layout.offset[members[j]] + bin * 2;
     }
   }
   return { members, slots, memberSlot, strides };

@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { FitProgress, Matrix } from '../model';
 import { GradientBoostedTrees } from './gradient-boosted-trees';
 import { loadTreeModel } from './load-tree-model';
-import { meanLogLoss } from './logistic-loss';
-import { NotFittedError, rocAuc } from '@purchase/core';
+import { logLoss, NotFittedError, rocAuc } from '@purchase/core';
 import { syntheticClassification } from '../../test-fixtures/synthetic-classification';
 import type { TreeJson } from './tree-model-format';
+import { ROWS_PER_THREAD } from './training-rows';
 
 function matrix(rows: number[][]): Matrix {
   return { data: Float32Array.from(rows.flat()), rows: rows.length, cols: rows[0].length };
@@ -130,9 +130,7 @@ describe('GradientBoostedTrees training', () => {
     expect(Math.min(...losses)).toBe(t.bestValidationLoss);
     expect(losses.indexOf(t.bestValidationLoss!)).toBe(t.bestIteration);
     // The kept model scores the best round's loss (within float32 output rounding).
-    const p = model.predictProba(validation.X);
-    const margins = Float64Array.from(p, (v) => Math.log(v / (1 - v)));
-    expect(meanLogLoss(margins, validation.y)).toBeCloseTo(t.bestValidationLoss!, 5);
+    expect(logLoss(validation.y, model.predictProba(validation.X))).toBeCloseTo(t.bestValidationLoss!, 5);
   });
 
   it('reports progress once per tree, with a falling training loss', async () => {
@@ -154,9 +152,7 @@ describe('GradientBoostedTrees training', () => {
     let last: FitProgress | undefined;
     const model = new GradientBoostedTrees({ nEstimators: 12, ...options });
     await model.fit(train.X, train.y, { onProgress: (p) => (last = p) });
-    const p = model.predictProba(train.X);
-    const margins = Float64Array.from(p, (v) => Math.log(v / (1 - v)));
-    expect(meanLogLoss(margins, train.y)).toBeCloseTo(last!.trainLoss!, 5);
+    expect(logLoss(train.y, model.predictProba(train.X))).toBeCloseTo(last!.trainLoss!, 5);
   });
 
   it('grows the same trees from the same seed, and others from another seed', async () => {
@@ -211,6 +207,35 @@ describe('GradientBoostedTrees training', () => {
     const innerNodes = trees.reduce((n, t) => n + t.feature.filter((f) => f >= 0).length, 0);
     expect(splits.reduce((a, b) => a + b, 0)).toBe(innerNodes);
     expect(totalGain[0] / gain[0]).toBeCloseTo(totalGain[1] / gain[1], 6);
+  });
+});
+
+describe('GradientBoostedTrees on several threads', () => {
+  // Enough rows for two threads (one per ROWS_PER_THREAD rows), with missing values.
+  const big = syntheticClassification(3 * ROWS_PER_THREAD, 11, 0.1);
+  const validation = syntheticClassification(5000, 12, 0.1);
+
+  it.each([
+    ['depthwise, subsampled, with validation', { nEstimators: 12, maxDepth: 5, subsample: 0.7, colsampleByTree: 0.67, seed: 5 }],
+    ['lossguide', { nEstimators: 8, growPolicy: 'lossguide' as const, maxDepth: 0, maxLeaves: 20, seed: 6 }],
+  ])('saves the same model, byte for byte, on one thread and on two: %s', async (_how, options) => {
+    const saved: string[] = [];
+    const losses: (number | undefined)[][] = [];
+    for (const threads of [1, 2]) {
+      const model = new GradientBoostedTrees({ ...options, threads });
+      const events: FitProgress[] = [];
+      await model.fit(big.X, big.y, { validation, onProgress: (p) => events.push(p) });
+      saved.push(JSON.stringify(model.toJSON()));
+      losses.push(events.flatMap((e) => [e.trainLoss, e.validationLoss]));
+    }
+    expect(saved[1]).toBe(saved[0]);
+    expect(losses[1]).toEqual(losses[0]);
+    // The thread count is no hyperparameter: nothing of it is saved.
+    expect(saved[0]).not.toContain('threads');
+  });
+
+  it('checks the thread count', () => {
+    expect(() => new GradientBoostedTrees({ threads: 0 })).toThrow('threads must be an integer >= 1, got 0');
   });
 });
 

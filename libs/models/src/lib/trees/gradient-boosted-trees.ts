@@ -1,14 +1,13 @@
 import type { FitOptions, Matrix } from '../model';
-import { addTreeOnBins, assignLeavesOnBins } from './tree-on-bins';
 import { checkFitInputs } from '../check-model-inputs';
-import { logit, meanLogLoss, startGradients, stepGradients } from './logistic-loss';
-import { binColumns, fitBinCuts, MAX_BINS, missingBin } from './quantile-bins';
+import { MAX_BINS } from './quantile-bins';
 import { checkChoice, checkHyperparameters, checkNumber, SeededRandom } from '@purchase/core';
 import { TREE_INPUTS, TreeEnsemble } from './tree-ensemble';
 import { TreeGrower, type GrowPolicy } from './tree-grower';
 import { TreeModel } from './tree-model';
 import type { TreeModelDocument } from './tree-model-format';
 import type { TreeNodes } from './tree-nodes';
+import { gradientScale, TrainingRows } from './training-rows';
 
 export interface GradientBoostedTreesOptions {
   /** Boosting rounds (trees), at most. Default 100. */
@@ -40,9 +39,14 @@ export interface GradientBoostedTreesOptions {
   earlyStoppingRounds?: number;
   /** Seeds the row and feature sampling. Default 0. */
   seed?: number;
+  /**
+   * Threads to fit on: not a hyperparameter (the model is the same for any number of threads, and
+   * it is not saved). Default: all cores (os.availableParallelism()).
+   */
+  threads?: number;
 }
 
-export type GradientBoostedTreesHyperparameters = Required<GradientBoostedTreesOptions>;
+export type GradientBoostedTreesHyperparameters = Required<Omit<GradientBoostedTreesOptions, 'threads'>>;
 
 /** What fit() learned beyond the trees themselves. */
 export interface GradientBoostedTreesTraining {
@@ -75,7 +79,7 @@ const DEFAULTS: GradientBoostedTreesHyperparameters = {
   seed: 0,
 };
 
-function hyperparametersFrom(options: GradientBoostedTreesOptions): GradientBoostedTreesHyperparameters {
+function hyperparametersFrom(options: Omit<GradientBoostedTreesOptions, 'threads'>): GradientBoostedTreesHyperparameters {
   const h = checkHyperparameters(options, DEFAULTS);
   checkNumber('nEstimators', h.nEstimators, { min: 1, integer: true });
   checkNumber('learningRate', h.learningRate, { min: 0, max: 1, minExclusive: true });
@@ -96,15 +100,17 @@ function hyperparametersFrom(options: GradientBoostedTreesOptions): GradientBoos
 
 /**
  * Gradient-boosted decision trees for binary log-loss, second order, on quantile histograms: the
- * XGBoost "hist" algorithm written over typed arrays. See docs/benchmarks.md for its speed and
- * accuracy beside XGBoost itself.
+ * XGBoost "hist" algorithm written over typed arrays, fitted on every core (the `threads` option;
+ * the model is the same for any number). See docs/benchmarks.md for its speed and accuracy beside
+ * XGBoost itself.
  */
 export class GradientBoostedTrees extends TreeModel<GradientBoostedTreesHyperparameters, GradientBoostedTreesTraining> {
   readonly kind = 'gbdt' as const;
   protected readonly modelName = 'GradientBoostedTrees';
 
   constructor(options: GradientBoostedTreesOptions = {}) {
-    super(hyperparametersFrom(options));
+    const { threads, ...hyperparameters } = options;
+    super(hyperparametersFrom(hyperparameters), threads);
   }
 
   async fit(X: Matrix, y: Uint8Array, options: FitOptions = {}): Promise<void> {
@@ -115,82 +121,72 @@ export class GradientBoostedTrees extends TreeModel<GradientBoostedTreesHyperpar
     const prior = positives / n;
     const baseScore = logit(prior);
 
-    const cuts = fitBinCuts(X, h.maxBins, h.seed);
-    const columns = binColumns(X, cuts);
-    const missing = Int32Array.from(cuts, missingBin);
-    const grower = new TreeGrower(columns, cuts, n, {
-      growPolicy: h.growPolicy,
-      maxDepth: h.maxDepth,
-      maxLeaves: h.maxLeaves,
-      minChildWeight: h.minChildWeight,
-      lambda: h.lambda,
-      gamma: h.gamma,
-      leafScale: h.learningRate,
-      featuresPerSplit: 0,
-    });
-    const random = new SeededRandom(h.seed);
-    const rowIndex = grower.rowIndex;
-    const margin = new Float64Array(n).fill(baseScore);
-    const gradPairs = new Float32Array(2 * n);
-    const expNegMargin = new Float64Array(n);
-    const leafOf = new Int32Array(n);
-    const nTreeFeatures = Math.max(1, Math.round(h.colsampleByTree * cols));
-    const leftOut = new Uint32Array(h.subsample < 1 ? n : 0);
-    const features = Int32Array.from({ length: cols }, (_, f) => f);
-    const featurePool = new Int32Array(cols);
-
     const validation = options.validation;
-    const valColumns = validation ? binColumns(validation.X, cuts) : null;
-    const valMargin = validation ? new Float64Array(validation.X.rows).fill(baseScore) : null;
-    let bestIteration = -1;
-    let bestLoss = Infinity;
-    let stoppedEarly = false;
+    const rows = await TrainingRows.open(X, { maxBins: h.maxBins, seed: h.seed, threads: this.threads, gradScale: gradientScale(n), validation: validation?.X });
+    const cuts = rows.cuts;
+    try {
+      const grower = new TreeGrower(rows, {
+        growPolicy: h.growPolicy,
+        maxDepth: h.maxDepth,
+        maxLeaves: h.maxLeaves,
+        minChildWeight: h.minChildWeight,
+        lambda: h.lambda,
+        gamma: h.gamma,
+        leafScale: h.learningRate,
+        featuresPerSplit: 0,
+      });
+      const random = new SeededRandom(h.seed);
+      const nTreeFeatures = Math.max(1, Math.round(h.colsampleByTree * cols));
+      const features = Int32Array.from({ length: cols }, (_, f) => f);
+      const featurePool = new Int32Array(cols);
+      let bestIteration = -1;
+      let bestLoss = Infinity;
+      let stoppedEarly = false;
 
-    const trees: TreeNodes[] = [];
-    startGradients(margin, y, expNegMargin, gradPairs);
-    for (let round = 0; round < h.nEstimators; round++) {
-      const nRows = drawRows(h.subsample, random, rowIndex, leftOut, n);
-      const nLeftOut = n - nRows;
-      if (nTreeFeatures < cols) random.sampleWithoutReplacement(cols, nTreeFeatures, featurePool, features);
+      const trees: TreeNodes[] = [];
+      rows.startBoosting(y, baseScore, validation?.y);
+      for (let round = 0; round < h.nEstimators; round++) {
+        const nRows = rows.sampleRows(h.subsample, random.nextUint32() | 0);
+        if (nTreeFeatures < cols) random.sampleWithoutReplacement(cols, nTreeFeatures, featurePool, features);
+        const grown = grower.grow(nRows, features, nTreeFeatures, random);
+        const tree = grown.nodes;
+        trees.push(tree);
+        // The grower knows which leaf each row it learned from ended in; the rows outside the
+        // subsample walk down the tree. Then every row's margin and gradients move in one pass.
+        rows.setTree(tree, true);
+        rows.assignLeaves(grown.rows, nRows);
+        const trainLoss = rows.boostStep(options.onProgress !== undefined);
 
-      const grown = grower.grow(gradPairs, nRows, features, nTreeFeatures, random);
-      const tree = grown.nodes;
-      // The grower knows which leaf each row it learned from ended in; rows outside the
-      // subsample go through the tree on their bins. Then margins and gradients move in one
-      // sequential pass.
-      grower.assignLeaves(grown, leafOf);
-      if (nLeftOut > 0) assignLeavesOnBins(tree, columns, missing, leftOut, nLeftOut, leafOf);
-      stepGradients(leafOf, tree.value, margin, expNegMargin, y, gradPairs);
-      trees.push(tree);
-
-      let validationLoss: number | undefined;
-      if (validation && valColumns && valMargin) {
-        addTreeOnBins(tree, valColumns, missing, null, validation.X.rows, valMargin);
-        validationLoss = meanLogLoss(valMargin, validation.y);
-        if (validationLoss < bestLoss) {
-          bestLoss = validationLoss;
-          bestIteration = round;
-        } else if (h.earlyStoppingRounds > 0 && round - bestIteration >= h.earlyStoppingRounds) {
-          stoppedEarly = true;
+        let validationLoss: number | undefined;
+        if (validation) {
+          validationLoss = rows.validationStep();
+          if (validationLoss < bestLoss) {
+            bestLoss = validationLoss;
+            bestIteration = round;
+          } else if (h.earlyStoppingRounds > 0 && round - bestIteration >= h.earlyStoppingRounds) {
+            stoppedEarly = true;
+          }
         }
+        options.onProgress?.({ step: round + 1, totalSteps: h.nEstimators, trainLoss, validationLoss });
+        // Lets progress reach a terminal, and a server answer requests, while a long fit runs.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (stoppedEarly) break;
       }
-      options.onProgress?.({ step: round + 1, totalSteps: h.nEstimators, trainLoss: meanLogLoss(margin, y), validationLoss });
-      // Lets progress reach a terminal, and a server answer requests, while a long fit runs.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (stoppedEarly) break;
-    }
 
-    const roundsRun = trees.length;
-    if (validation) trees.length = bestIteration + 1;
-    this.setFitted(new TreeEnsemble('gbdt', cuts, trees, baseScore), options.featureNames, {
-      roundsRun,
-      trees: trees.length,
-      bestIteration: validation ? bestIteration : null,
-      bestValidationLoss: validation ? bestLoss : null,
-      stoppedEarly,
-      trainingPrior: prior,
-      trainingRows: n,
-    });
+      const roundsRun = trees.length;
+      if (validation) trees.length = bestIteration + 1;
+      this.setFitted(new TreeEnsemble('gbdt', cuts, trees, baseScore), options.featureNames, {
+        roundsRun,
+        trees: trees.length,
+        bestIteration: validation ? bestIteration : null,
+        bestValidationLoss: validation ? bestLoss : null,
+        stoppedEarly,
+        trainingPrior: prior,
+        trainingRows: n,
+      });
+    } finally {
+      await rows.close();
+    }
   }
 
   /** Rebuilds a fitted model from a validated document of kind "gbdt". */
@@ -202,20 +198,7 @@ export class GradientBoostedTrees extends TreeModel<GradientBoostedTreesHyperpar
   }
 }
 
-/**
- * Writes the rows one tree learns from into rowIndex (ascending) and the others into leftOut;
- * returns how many learn. Without subsampling every row learns, in order.
- */
-function drawRows(subsample: number, random: SeededRandom, rowIndex: Uint32Array, leftOut: Uint32Array, n: number): number {
-  if (subsample === 1) {
-    for (let r = 0; r < n; r++) rowIndex[r] = r;
-    return n;
-  }
-  let nRows = 0;
-  let nOut = 0;
-  for (let r = 0; r < n; r++) {
-    if (random.next() < subsample) rowIndex[nRows++] = r;
-    else leftOut[nOut++] = r;
-  }
-  return nRows;
+/** log(p / (1 - p)): the margin of a constant prediction p. */
+function logit(p: number): number {
+  return Math.log(p / (1 - p));
 }

@@ -1,9 +1,11 @@
-import { groupFeatures, type FeatureGroup } from './feature-groups';
+import type { FeatureGroup } from './feature-groups';
 
 /**
- * (gradient, hessian, count) histograms of one node, flat in a Float64Array. Feature f owns the
- * slots offset[f] .. offset[f] + slots[f]: its real bins, then its missing bin; each slot is three
- * doubles (sum of gradients, sum of hessians, number of rows).
+ * (gradient, hessian) histograms of one node, flat in a Float64Array. Feature f owns the slots
+ * offset[f] .. offset[f] + slots[f]: its real bins, then its missing bin; each slot is two doubles
+ * (sum of gradients, sum of hessians), in the integer units of the fit's gradient pairs (see
+ * setGradients in row-passes.ts), so every sum is exact. Every row has a hessian above 0, so a
+ * slot holds rows exactly when its hessian sum is above 0: no row counts are needed.
  */
 export class HistogramLayout {
   /** Index of feature f's first double. */
@@ -20,7 +22,7 @@ export class HistogramLayout {
     for (let f = 0; f < cuts.length; f++) {
       this.offset[f] = at;
       this.slots[f] = cuts[f].length + 2;
-      at += this.slots[f] * 3;
+      at += this.slots[f] * 2;
     }
     this.length = at;
   }
@@ -42,218 +44,67 @@ export class HistogramPool {
 }
 
 /**
- * Fills node histograms from a node's rows rowIndex[start..end), row by row like XGBoost's hist
- * method: every row carries one code per feature group (see feature-groups.ts), stored row-major
- * with the group's offset in a joint histogram already added, so a row costs one index load, one
- * gradient pair and one update per group. Up to four groups go in one pass reading the gradients
- * straight from their rows; with more groups the node's gradients are first gathered in node order.
- * The joint histogram is then summed into the per-feature layout that split finding reads.
- *
- * The kernels load everything a row needs before their first store: V8 re-checks a typed array
- * after any typed-array store, so interleaving loads with stores costs about a quarter more.
+ * Turns joint histograms (histogram-kernel.ts) into one node's per-feature histogram: the joint
+ * histograms of its work items, partials[first .. first + count), are summed, then each group's
+ * joint slots are added into its members' slots. Only the groups of listed features are spread.
  */
-export class HistogramBuilder {
-  private readonly groups: FeatureGroup[];
-  /** codes[r * width + k]: the joint slot of row r in group k. */
-  private readonly codes: Uint16Array | Uint32Array;
-  private readonly width: number;
-  private readonly jointBase: Int32Array;
-  private readonly joint: Float64Array;
-  private readonly ordered: Float32Array;
-  private readonly listed: Uint8Array;
-
-  constructor(
-    private readonly layout: HistogramLayout,
-    columns: readonly Uint8Array[],
-    rows: number,
-  ) {
-    this.groups = groupFeatures(layout);
-    this.width = this.groups.length;
-    this.jointBase = new Int32Array(this.width);
-    let jointSlots = 0;
-    this.groups.forEach((g, k) => {
-      this.jointBase[k] = jointSlots;
-      jointSlots += g.slots;
-    });
-    this.joint = new Float64Array(jointSlots * 3);
-    this.codes = jointSlots <= 0x10000 ? new Uint16Array(rows * this.width) : new Uint32Array(rows * this.width);
-    this.groups.forEach((g, k) => {
-      for (let r = 0, at = k; r < rows; r++, at += this.width) {
-        let code = this.jointBase[k];
-        for (let j = 0; j < g.members.length; j++) code += columns[g.members[j]][r] * g.strides[j];
-        this.codes[at] = code;
-      }
-    });
-    this.ordered = new Float32Array(this.width > 4 ? 2 * rows : 0);
-    this.listed = new Uint8Array(columns.length);
-  }
-
-  /**
-   * Fills `hist` for at least the features listed in features[0..nFeatures); slots of features not
-   * listed may be filled too (they are never read).
-   */
-  build(hist: Float64Array, features: Int32Array, nFeatures: number, rowIndex: Uint32Array, start: number, end: number, gradPairs: Float32Array): void {
-    const { joint, codes, width } = this;
-    const n = end - start;
-    const rows = rowIndex.subarray(start, end);
-    joint.fill(0);
-    if (width <= 4) {
-      accumulateRows(joint, codes, width, 0, width, rows, n, gradPairs, true);
-    } else {
-      gatherPairs(rows, n, gradPairs, this.ordered);
-      for (let k = 0; k < width; k += 4) accumulateRows(joint, codes, width, k, Math.min(4, width - k), rows, n, this.ordered, false);
-    }
-    const { offset, slots } = this.layout;
-    const listed = this.listed;
-    listed.fill(0);
-    for (let k = 0; k < nFeatures; k++) listed[features[k]] = 1;
-    this.groups.forEach((group, k) => {
-      if (!group.members.some((f) => listed[f] === 1)) return;
-      for (const f of group.members) hist.fill(0, offset[f], offset[f] + slots[f] * 3);
-      spreadJoint(joint, this.jointBase[k], group, hist);
-    });
+export function spreadJoint(
+  partials: Float64Array,
+  first: number,
+  count: number,
+  jointSlots: number,
+  groups: readonly FeatureGroup[],
+  jointBase: Int32Array,
+  listed: Uint8Array,
+  layout: HistogramLayout,
+  hist: Float64Array,
+): void {
+  const size = jointSlots * 2;
+  const joint = partials.subarray(first * size, (first + 1) * size);
+  for (let k = 1; k < count; k++) addInto(joint, partials, (first + k) * size, size);
+  const { offset, slots } = layout;
+  for (let k = 0; k < groups.length; k++) {
+    const group = groups[k];
+    const members = group.members;
+    let wanted = false;
+    for (let j = 0; j < members.length; j++) if (listed[members[j]] === 1) wanted = true;
+    if (!wanted) continue;
+    spreadGroup(joint, jointBase[k] * 2, group, hist, offset, slots);
   }
 }
 
-/** Adds a group's joint histogram into each member's (zeroed) slots. */
-function spreadJoint(joint: Float64Array, base: number, group: FeatureGroup, hist: Float64Array): void {
-  const k = group.members.length;
-  const memberSlot = group.memberSlot;
+function addInto(joint: Float64Array, partials: Float64Array, from: number, size: number): void {
+  for (let i = 0; i < size; i++) joint[i] += partials[from + i];
+}
+
+/** Puts one group's joint slots (from double `base` of `joint`) into its members' slots. */
+function spreadGroup(joint: Float64Array, base: number, group: FeatureGroup, hist: Float64Array, offset: Int32Array, slots: Int32Array): void {
+  const { members, memberSlot } = group;
+  const k = members.length;
   if (k === 1) {
-    hist.set(joint.subarray(base * 3, (base + group.slots) * 3), memberSlot[0]);
+    hist.set(joint.subarray(base, base + group.slots * 2), memberSlot[0]);
     return;
   }
+  for (let j = 0; j < k; j++) hist.fill(0, offset[members[j]], offset[members[j]] + slots[members[j]] * 2);
   for (let c = 0; c < group.slots; c++) {
-    const at = (base + c) * 3;
-    const count = joint[at + 2];
-    if (count === 0) continue;
-    const g = joint[at];
+    const at = base + c * 2;
     const h = joint[at + 1];
+    if (h === 0) continue;
+    const g = joint[at];
     for (let j = 0; j < k; j++) {
       const s = memberSlot[c * k + j];
       hist[s] += g;
       hist[s + 1] += h;
-      hist[s + 2] += count;
     }
   }
 }
 
-/**
- * Adds rows to the joint histogram for `count` (1..4) groups starting at group `first`. The
- * gradients are read at pairs[2r] (`byRow`, straight from the rows) or pairs[2i] (gathered).
- */
-function accumulateRows(
-  joint: Float64Array,
-  codes: Uint16Array | Uint32Array,
-  width: number,
-  first: number,
-  count: number,
-  rows: Uint32Array,
-  n: number,
-  pairs: Float32Array,
-  byRow: boolean,
-): void {
-  if (count === 1) accumulate1(joint, codes, width, first, rows, n, pairs, byRow);
-  else if (count === 2) accumulate2(joint, codes, width, first, rows, n, pairs, byRow);
-  else if (count === 3) accumulate3(joint, codes, width, first, rows, n, pairs, byRow);
-  else accumulate4(joint, codes, width, first, rows, n, pairs, byRow);
-}
-
-function accumulate1(joint: Float64Array, codes: Uint16Array | Uint32Array, width: number, first: number, rows: Uint32Array, n: number, pairs: Float32Array, byRow: boolean): void {
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    const j = byRow ? 2 * r : 2 * i;
-    const g = pairs[j];
-    const h = pairs[j + 1];
-    const sa = codes[r * width + first] * 3;
-    joint[sa] += g;
-    joint[sa + 1] += h;
-    joint[sa + 2] += 1;
-  }
-}
-
-function accumulate2(joint: Float64Array, codes: Uint16Array | Uint32Array, width: number, first: number, rows: Uint32Array, n: number, pairs: Float32Array, byRow: boolean): void {
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    const j = byRow ? 2 * r : 2 * i;
-    const at = r * width + first;
-    const g = pairs[j];
-    const h = pairs[j + 1];
-    const sa = codes[at] * 3;
-    const sb = codes[at + 1] * 3;
-    joint[sa] += g;
-    joint[sa + 1] += h;
-    joint[sa + 2] += 1;
-    joint[sb] += g;
-    joint[sb + 1] += h;
-    joint[sb + 2] += 1;
-  }
-}
-
-function accumulate3(joint: Float64Array, codes: Uint16Array | Uint32Array, width: number, first: number, rows: Uint32Array, n: number, pairs: Float32Array, byRow: boolean): void {
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    const j = byRow ? 2 * r : 2 * i;
-    const at = r * width + first;
-    const g = pairs[j];
-    const h = pairs[j + 1];
-    const sa = codes[at] * 3;
-    const sb = codes[at + 1] * 3;
-    const sc = codes[at + 2] * 3;
-    joint[sa] += g;
-    joint[sa + 1] += h;
-    joint[sa + 2] += 1;
-    joint[sb] += g;
-    joint[sb + 1] += h;
-    joint[sb + 2] += 1;
-    joint[sc] += g;
-    joint[sc + 1] += h;
-    joint[sc + 2] += 1;
-  }
-}
-
-function accumulate4(joint: Float64Array, codes: Uint16Array | Uint32Array, width: number, first: number, rows: Uint32Array, n: number, pairs: Float32Array, byRow: boolean): void {
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    const j = byRow ? 2 * r : 2 * i;
-    const at = r * width + first;
-    const g = pairs[j];
-    const h = pairs[j + 1];
-    const sa = codes[at] * 3;
-    const sb = codes[at + 1] * 3;
-    const sc = codes[at + 2] * 3;
-    const sd = codes[at + 3] * 3;
-    joint[sa] += g;
-    joint[sa + 1] += h;
-    joint[sa + 2] += 1;
-    joint[sb] += g;
-    joint[sb + 1] += h;
-    joint[sb + 2] += 1;
-    joint[sc] += g;
-    joint[sc + 1] += h;
-    joint[sc + 2] += 1;
-    joint[sd] += g;
-    joint[sd + 1] += h;
-    joint[sd + 2] += 1;
-  }
-}
-
-function gatherPairs(rows: Uint32Array, n: number, gradPairs: Float32Array, ordered: Float32Array): void {
-  for (let i = 0, j = 0; i < n; i++, j += 2) {
-    const r2 = rows[i] * 2;
-    const g = gradPairs[r2];
-    const h = gradPairs[r2 + 1];
-    ordered[j] = g;
-    ordered[j + 1] = h;
-  }
-}
-
-/** parent -= child over the listed features: the parent's histogram becomes the sibling's. */
+/** parent -= child over the listed features: the parent's histogram becomes the sibling's (exactly: the sums are integers). */
 export function subtractHistogram(parent: Float64Array, child: Float64Array, layout: HistogramLayout, features: Int32Array, nFeatures: number): void {
   for (let k = 0; k < nFeatures; k++) {
     const f = features[k];
     const base = layout.offset[f];
-    const end = base + layout.slots[f] * 3;
+    const end = base + layout.slots[f] * 2;
     for (let s = base; s < end; s++) parent[s] -= child[s];
   }
 }

@@ -65,7 +65,7 @@ describe('loadTreeModel on a damaged or foreign artifact', () => {
     [
       'a node with two parents, and the node it orphans',
       (d) => (d.trees[0].right[d.trees[0].left[0]] = d.trees[0].right[0]),
-      '2 problems in the tree model:\n  - tree 0 node 1: child 2 already has parent 0\n  - tree 0 node 6 is not reachable from the root',
+      '2 problems in the tree model:\n  - tree 0 node 1: child 2 already has parent 0\n  - tree 0 node 4 is not reachable from the root',
     ],
     [
       'several faults at once, each at its place',

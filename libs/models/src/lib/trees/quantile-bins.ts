@@ -31,11 +31,9 @@ export const MAX_CUT_SAMPLE = 200_000;
  * split across bins.
  */
 export function fitBinCuts(X: Matrix, maxBins: number, seed = 0): Float64Array[] {
-  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > MAX_BINS) {
-    throw new Error(`maxBins must be an integer in [2, ${MAX_BINS}], got ${maxBins}`);
-  }
+  checkMaxBins(maxBins);
   const { data, rows, cols } = X;
-  const sample = sampleRows(rows, seed);
+  const sample = cutSampleRows(rows, seed);
   const values = new Float32Array(sample.length);
   const cuts: Float64Array[] = [];
   for (let f = 0; f < cols; f++) {
@@ -49,8 +47,14 @@ export function fitBinCuts(X: Matrix, maxBins: number, seed = 0): Float64Array[]
   return cuts;
 }
 
-/** All rows, or a seeded random sample of MAX_CUT_SAMPLE of them, ascending. */
-function sampleRows(rows: number, seed: number): Uint32Array {
+export function checkMaxBins(maxBins: number): void {
+  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > MAX_BINS) {
+    throw new Error(`maxBins must be an integer in [2, ${MAX_BINS}], got ${maxBins}`);
+  }
+}
+
+/** The rows cut points are computed from: all rows, or a seeded random sample of MAX_CUT_SAMPLE of them. */
+export function cutSampleRows(rows: number, seed: number): Uint32Array {
   if (rows <= MAX_CUT_SAMPLE) return Uint32Array.from({ length: rows }, (_, r) => r);
   const random = new SeededRandom(seed);
   const pool = new Int32Array(rows);
@@ -60,7 +64,7 @@ function sampleRows(rows: number, seed: number): Uint32Array {
 }
 
 /** Cut points of one feature's sorted non-missing values. */
-function cutsOfSorted(sorted: Float32Array, maxBins: number): Float64Array {
+export function cutsOfSorted(sorted: Float32Array, maxBins: number): Float64Array {
   const m = sorted.length;
   // Distinct values and their counts, in place of a second pass over the rows.
   const distinct: number[] = [];
@@ -130,4 +134,40 @@ export function binColumns(X: Matrix, cuts: Float64Array[]): Uint8Array[] {
     columns.push(col);
   }
   return columns;
+}
+
+/** Every feature's cuts in one array, feature f's from start[f], padded for a branch-free binary search. */
+export interface PaddedCuts<T> {
+  values: T;
+  start: Int32Array;
+  /** Half the padded size of feature f's cuts (0 without cuts): the first step of its search. */
+  half: Int32Array;
+}
+
+/**
+ * Lays the cuts out for a branch-free binary search: each feature's k cuts (through `round`) padded
+ * with +Infinity to 2^j - 1 >= k entries, so that `lo += h * +(x > values[start + lo + h - 1])` for
+ * h = half, half / 2, .., 1 leaves lo = how many of the cuts x exceeds (NaN exceeds none).
+ */
+export function padCuts<T extends Float32Array | Float64Array>(
+  cuts: readonly Float64Array[],
+  values: (length: number) => T,
+  ints: (length: number) => Int32Array,
+  round: (cut: number) => number = (c) => c,
+): PaddedCuts<T> {
+  const start = ints(cuts.length + 1);
+  const half = ints(cuts.length);
+  let at = 0;
+  cuts.forEach((c, f) => {
+    let size = 1;
+    while (size - 1 < c.length) size *= 2;
+    start[f] = at;
+    half[f] = c.length > 0 ? size / 2 : 0;
+    at += size - 1;
+  });
+  start[cuts.length] = at;
+  const padded = values(at);
+  padded.fill(Infinity);
+  cuts.forEach((c, f) => c.forEach((v, j) => (padded[start[f] + j] = round(v))));
+  return { values: padded, start, half };
 }

@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Matrix } from '../model';
+import type { FitProgress, Matrix } from '../model';
 import { loadTreeModel } from './load-tree-model';
 import { RandomForest } from './random-forest';
 import { rocAuc } from '@purchase/core';
 import { syntheticClassification } from '../../test-fixtures/synthetic-classification';
+import { ROWS_PER_THREAD } from './training-rows';
 
 const auc = (p: Float32Array, y: Uint8Array) => rocAuc(y, p);
 
@@ -80,6 +81,26 @@ describe('RandomForest', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('saves the same forest, byte for byte, on one thread and on two', async () => {
+    const big = syntheticClassification(3 * ROWS_PER_THREAD, 13, 0.1);
+    const validation = syntheticClassification(5000, 14, 0.1);
+    const saved: string[] = [];
+    const losses: (number | undefined)[][] = [];
+    for (const threads of [1, 2]) {
+      const forest = new RandomForest({ nEstimators: 6, maxDepth: 10, seed: 2, threads });
+      const events: FitProgress[] = [];
+      await forest.fit(big.X, big.y, { validation, onProgress: (p) => events.push(p) });
+      saved.push(JSON.stringify(forest.toJSON()));
+      losses.push(events.map((e) => e.validationLoss));
+    }
+    expect(saved[1]).toBe(saved[0]);
+    expect(losses[1]).toEqual(losses[0]);
+    // The validation log-loss of the forest so far: a mean of more trees is a better one.
+    const [first, last] = [losses[0][0]!, losses[0][5]!];
+    expect(last).toBeGreaterThan(0);
+    expect(last).toBeLessThan(first);
   });
 
   it('checks its hyperparameters', () => {

@@ -1,13 +1,13 @@
 import type { FitOptions, Matrix } from '../model';
-import { addTreeOnBins } from './tree-on-bins';
 import { checkFitInputs } from '../check-model-inputs';
-import { binColumns, fitBinCuts, MAX_BINS, missingBin } from './quantile-bins';
+import { MAX_BINS } from './quantile-bins';
 import { checkBoolean, checkChoice, checkHyperparameters, checkNumber, countPositives, LOG_LOSS_EPS, rocAuc, SeededRandom } from '@purchase/core';
 import { TREE_INPUTS, TreeEnsemble } from './tree-ensemble';
 import { TreeGrower } from './tree-grower';
 import { TreeModel } from './tree-model';
 import type { TreeModelDocument } from './tree-model-format';
 import type { TreeNodes } from './tree-nodes';
+import { TrainingRows } from './training-rows';
 
 export interface RandomForestOptions {
   /** Trees. Default 100. */
@@ -26,9 +26,14 @@ export interface RandomForestOptions {
   maxBins?: number;
   /** Seeds the bootstrap and the feature draws. Default 0. */
   seed?: number;
+  /**
+   * Threads to fit on: not a hyperparameter (the model is the same for any number of threads, and
+   * it is not saved). Default: all cores (os.availableParallelism()).
+   */
+  threads?: number;
 }
 
-export type RandomForestHyperparameters = Required<RandomForestOptions>;
+export type RandomForestHyperparameters = Required<Omit<RandomForestOptions, 'threads'>>;
 
 /** Scores on the rows each tree did not see, averaged over the trees that did not see them. */
 export interface OutOfBagScore {
@@ -61,7 +66,7 @@ const DEFAULTS: RandomForestHyperparameters = {
   seed: 0,
 };
 
-function hyperparametersFrom(options: RandomForestOptions): RandomForestHyperparameters {
+function hyperparametersFrom(options: Omit<RandomForestOptions, 'threads'>): RandomForestHyperparameters {
   const h = checkHyperparameters(options, DEFAULTS);
   checkNumber('nEstimators', h.nEstimators, { min: 1, integer: true });
   checkNumber('maxDepth', h.maxDepth, { min: 0, integer: true });
@@ -93,7 +98,8 @@ export class RandomForest extends TreeModel<RandomForestHyperparameters, RandomF
   protected readonly modelName = 'RandomForest';
 
   constructor(options: RandomForestOptions = {}) {
-    super(hyperparametersFrom(options));
+    const { threads, ...hyperparameters } = options;
+    super(hyperparametersFrom(hyperparameters), threads);
   }
 
   /** Validation data, if given, only feeds progress: a forest does not stop early. */
@@ -104,75 +110,71 @@ export class RandomForest extends TreeModel<RandomForestHyperparameters, RandomF
     const cols = X.cols;
     const perSplit = featuresPerSplit(h.maxFeatures, cols);
 
-    const cuts = fitBinCuts(X, h.maxBins, h.seed);
-    const columns = binColumns(X, cuts);
-    const missing = Int32Array.from(cuts, missingBin);
-    const grower = new TreeGrower(columns, cuts, n, {
-      growPolicy: 'depthwise',
-      maxDepth: h.maxDepth,
-      maxLeaves: h.maxLeaves,
-      minChildWeight: h.minSamplesLeaf,
-      lambda: 0,
-      gamma: 0,
-      leafScale: 1,
-      featuresPerSplit: perSplit,
-    });
-    const random = new SeededRandom(h.seed);
-    const rowIndex = grower.rowIndex;
-    const gradPairs = new Float32Array(2 * n);
-    const draws = new Uint32Array(n);
-    const outOfBag = new Uint32Array(n);
-    const oobSum = new Float64Array(n);
-    const oobTrees = new Uint32Array(n);
-    const features = Int32Array.from({ length: cols }, (_, f) => f);
-    const validation = options.validation;
-    const valColumns = validation ? binColumns(validation.X, cuts) : null;
-    const valSum = validation ? new Float64Array(validation.X.rows) : null;
+    const validation = options.onProgress ? options.validation : undefined;
+    // Gradients -y * draws and hessians = draws are integers already: scale 1.
+    const rows = await TrainingRows.open(X, { maxBins: h.maxBins, seed: h.seed, threads: this.threads, gradScale: 1, validation: validation?.X });
+    const cuts = rows.cuts;
+    try {
+      const grower = new TreeGrower(rows, {
+        growPolicy: 'depthwise',
+        maxDepth: h.maxDepth,
+        maxLeaves: h.maxLeaves,
+        minChildWeight: h.minSamplesLeaf,
+        lambda: 0,
+        gamma: 0,
+        leafScale: 1,
+        featuresPerSplit: perSplit,
+      });
+      rows.startForest(validation?.y, LOG_LOSS_EPS);
+      const { rowIndex, gradPairs, oobList, oobSum, oobTrees } = rows.s;
+      const random = new SeededRandom(h.seed);
+      const draws = new Uint32Array(n);
+      const features = Int32Array.from({ length: cols }, (_, f) => f);
 
-    const trees: TreeNodes[] = [];
-    for (let t = 0; t < h.nEstimators; t++) {
-      let nRows = 0;
-      let nOut = 0;
-      if (h.bootstrap) {
-        draws.fill(0);
-        for (let i = 0; i < n; i++) draws[random.nextInt(n)]++;
-      } else {
-        draws.fill(1);
-      }
-      for (let r = 0; r < n; r++) {
-        const w = draws[r];
-        if (w === 0) {
-          outOfBag[nOut++] = r;
-          continue;
+      const trees: TreeNodes[] = [];
+      for (let t = 0; t < h.nEstimators; t++) {
+        let nRows = 0;
+        let nOut = 0;
+        if (h.bootstrap) {
+          draws.fill(0);
+          for (let i = 0; i < n; i++) draws[random.nextInt(n)]++;
+        } else {
+          draws.fill(1);
         }
-        rowIndex[nRows++] = r;
-        gradPairs[2 * r] = -y[r] * w;
-        gradPairs[2 * r + 1] = w;
-      }
-      const tree = grower.grow(gradPairs, nRows, features, cols, random).nodes;
-      trees.push(tree);
-      addTreeOnBins(tree, columns, missing, outOfBag, nOut, oobSum);
-      for (let i = 0; i < nOut; i++) oobTrees[outOfBag[i]]++;
+        // Drawn rows to rowIndex, the others to oobList, without a branch (a third are not drawn).
+        for (let r = 0; r < n; r++) {
+          const w = draws[r];
+          const drawn = +(w !== 0);
+          rowIndex[nRows] = r;
+          oobList[nOut] = r;
+          nRows += drawn;
+          nOut += 1 - drawn;
+          gradPairs[2 * r] = -y[r] * w;
+          gradPairs[2 * r + 1] = w;
+        }
+        const tree = grower.grow(nRows, features, cols, random).nodes;
+        trees.push(tree);
+        rows.setTree(tree, false);
+        rows.addOutOfBag(nOut);
 
-      if (options.onProgress) {
-        let validationLoss: number | undefined;
-        if (validation && valColumns && valSum) {
-          addTreeOnBins(tree, valColumns, missing, null, validation.X.rows, valSum);
-          validationLoss = meanLogLossOfMeans(valSum, t + 1, validation.y);
+        if (options.onProgress) {
+          const validationLoss = validation ? rows.forestValidationStep(t + 1) : undefined;
+          options.onProgress({ step: t + 1, totalSteps: h.nEstimators, validationLoss });
         }
-        options.onProgress({ step: t + 1, totalSteps: h.nEstimators, validationLoss });
+        // Lets progress reach a terminal, and a server answer requests, while a long fit runs.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      // Lets progress reach a terminal, and a server answer requests, while a long fit runs.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+
+      this.setFitted(new TreeEnsemble('random_forest', cuts, trees, 0), options.featureNames, {
+        trees: trees.length,
+        trainingRows: n,
+        trainingPrior: positives / n,
+        featuresPerSplit: perSplit,
+        outOfBag: h.bootstrap ? outOfBagScore(oobSum, oobTrees, y) : null,
+      });
+    } finally {
+      await rows.close();
     }
-
-    this.setFitted(new TreeEnsemble('random_forest', cuts, trees, 0), options.featureNames, {
-      trees: trees.length,
-      trainingRows: n,
-      trainingPrior: positives / n,
-      featuresPerSplit: perSplit,
-      outOfBag: h.bootstrap ? outOfBagScore(oobSum, oobTrees, y) : null,
-    });
   }
 
   /** The out-of-bag score of the last fit; null before fit or without bootstrap. */
@@ -205,15 +207,4 @@ function outOfBagScore(sum: Float64Array, trees: Uint32Array, y: Uint8Array): Ou
   const positives = countPositives(labels);
   const bothClasses = positives > 0 && positives < labels.length;
   return { auc: bothClasses ? rocAuc(labels, scores) : NaN, accuracy: rows > 0 ? correct / rows : NaN, rows };
-}
-
-/** Log-loss of the forest's mean probability, clipped as logLoss clips (LOG_LOSS_EPS). */
-function meanLogLossOfMeans(sum: Float64Array, trees: number, y: Uint8Array): number {
-  const eps = LOG_LOSS_EPS;
-  let loss = 0;
-  for (let r = 0; r < sum.length; r++) {
-    const p = Math.min(1 - eps, Math.max(eps, sum[r] / trees));
-    loss -= y[r] === 1 ? Math.log(p) : Math.log(1 - p);
-  }
-  return loss / sum.length;
 }

@@ -1,7 +1,8 @@
-import { checkFitted } from '@purchase/core';
+import { checkFitted, checkNumber } from '@purchase/core';
 import type { BinaryClassifier, FitOptions, Matrix, ModelDescription } from '../model';
 import type { FeatureImportance, TreeEnsemble } from './tree-ensemble';
 import { writeTreeModel } from './tree-model-file';
+import { defaultThreads } from './fit-threads';
 import { TREE_MODEL_FORMAT, TREE_MODEL_FORMAT_VERSION, type TreeModelDocument, type TreeModelKind } from './tree-model-format';
 
 /**
@@ -14,9 +15,12 @@ export abstract class TreeModel<Hyperparameters extends object, Training extends
   protected ensemble: TreeEnsemble | null = null;
   protected featureNames: string[] | null = null;
   protected trainingFacts: Training | null = null;
+  /** Threads fit() works on; no part of the model. */
+  protected readonly threads: number;
 
-  constructor(hyperparameters: Hyperparameters) {
+  constructor(hyperparameters: Hyperparameters, threads: number | undefined) {
     this.hyperparameters = Object.freeze(hyperparameters);
+    this.threads = threads === undefined ? defaultThreads() : checkNumber('threads', threads, { min: 1, integer: true });
   }
 
   abstract fit(X: Matrix, y: Uint8Array, options?: FitOptions): Promise<void>;

@@ -1,6 +1,7 @@
 /**
  * One tree as flat arrays indexed by node id. Node 0 is the root and children always come after
- * their parent (ids are given in creation order), which the artifact loader relies on.
+ * their parent (ids are given in creation order: level by level when grown depth-wise), which the
+ * artifact loader relies on.
  */
 export interface TreeNodes {
   /** Split feature, -1 for a leaf. */
