@@ -5,6 +5,7 @@ import path from 'node:path';
 import { averagePrecision, bootstrapIntervals, evaluateScores, permutationImportance } from '@purchase/evaluation';
 import { type Matrix, rocAuc, SeededRandom } from '@purchase/core';
 import { printTable, timeMs } from './table';
+import { pythonWith } from './python-peer';
 
 /**
  * libs/evaluation on model-sized outputs: the typed-array radix argsort beside a comparator argsort
@@ -126,9 +127,8 @@ print(json.dumps({'version': sklearn.__version__,
   'ap': average_precision_score(y, p), 'ap_ms': median_ms(lambda: average_precision_score(y, p))}))
 `;
 
-/** Debian's python3 has sklearn; a pyenv python3 first on PATH may not. */
 async function sklearnPeer(y: Uint8Array, p: Float32Array): Promise<PeerResult | null> {
-  const python = ['/usr/bin/python3', 'python3'].find((exe) => spawnSync(exe, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0);
+  const python = pythonWith(['sklearn']);
   if (!python) return null;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-evaluation-'));
   try {

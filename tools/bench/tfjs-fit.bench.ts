@@ -8,6 +8,7 @@ import { loadSpec, RowCoercer, type RawRecord } from '@purchase/preprocessing';
 import { rocAuc, SeededRandom, type Matrix } from '@purchase/core';
 import { sessionChunks } from '../generate-data/sessions';
 import { printTable } from './table';
+import { pythonWith } from './python-peer';
 
 /**
  * Fit time of the tfjs models at scale, each beside its scikit-learn peer on the same data in the
@@ -40,7 +41,7 @@ type Row = Record<string, string | number>;
 export async function run(): Promise<void> {
   console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
   await initBackend({ log: () => undefined });
-  const python = pythonWithSklearn();
+  const python = pythonWith(['sklearn']);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-tfjs-fit-'));
   try {
     console.log(`\n### logistic regression (C = ${LR_C}): ours (Newton, float64) beside scikit-learn lbfgs at its defaults\n`);
@@ -330,15 +331,6 @@ interface PeerResult {
   fit_cpu_seconds: number;
   iterations: number;
   converged: boolean;
-}
-
-/**
- * The first Python that imports sklearn: $PYTHON, then Debian's own (python3-sklearn installs for
- * /usr/bin/python3, which a pyenv python3 first on the PATH hides), then python3 on the PATH.
- */
-function pythonWithSklearn(): string | null {
-  const candidates = [process.env.PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => !!p);
-  return candidates.find((p) => spawnSync(p, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0) ?? null;
 }
 
 /** Fits scikit-learn on the files in `dir` in a fresh process; it prints one JSON line. */

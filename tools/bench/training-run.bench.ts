@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sessionChunks } from '../generate-data/sessions';
 import { printTable } from './table';
+import { pythonWith } from './python-peer';
 
 /**
  * The whole training run, end to end, beside the Python pipeline a data team would write for the
@@ -33,7 +34,7 @@ export async function run(): Promise<void> {
   try {
     console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
     const runs = Number(process.env.BENCH_RUNS ?? 3);
-    const python = pythonWithPeerPackages();
+    const python = pythonWith(['pandas', 'sklearn', 'xgboost']);
     await compare(dir, 1_000_000, runs, python);
     if (process.env.BENCH_10M === '1') await compare(dir, 10_000_000, 1, python);
     else console.log('\n10M sessions: set BENCH_10M=1 (10 to 20 more minutes on 2 cores).');
@@ -146,8 +147,3 @@ function runPeer(python: string, csv: string): RunResult {
   };
 }
 
-/** The first Python that imports the peer's packages: $PYTHON, then Debian's own (where python3-sklearn installs), then python3. */
-function pythonWithPeerPackages(): string | null {
-  const candidates = [process.env.PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => !!p);
-  return candidates.find((p) => spawnSync(p, ['-c', 'import pandas, sklearn, xgboost'], { stdio: 'ignore' }).status === 0) ?? null;
-}

@@ -9,6 +9,7 @@ import { sessionChunks } from '../generate-data/sessions';
 import { Sampler } from '../generate-data/sampler';
 import { printTable } from './table';
 import { TREES_BENCH_PARAMS } from './trees-bench-params';
+import { pythonWith } from './python-peer';
 
 /**
  * Gradient-boosted trees on 1M generated sessions (70% train, 30% test), beside XGBoost's hist
@@ -41,7 +42,7 @@ export async function run(): Promise<void> {
     // Each learner fits in a fresh process on the same binary files, so neither pays for this
     // process's heap (the CSV text, the 1M-row matrix).
     const runTs = [path.join(ROOT, 'tools', 'run-ts.mjs'), path.join('tools', 'bench', 'trees-fit-process.ts')];
-    const python = pythonWithXgboost();
+    const python = pythonWith(['xgboost']);
     const rows: Row[] = [];
     for (const threads of THREADS) {
       const ours = runPeer(process.execPath, runTs, dir, train, test, threads);
@@ -158,15 +159,6 @@ interface PeerResult {
   train_seconds: number;
   train_cpu_seconds: number;
   predict_seconds: number;
-}
-
-/**
- * The first Python that imports xgboost: $PYTHON, then python3 on the PATH, then Debian's own
- * (python3-xgboost installs for /usr/bin/python3, which a pyenv python3 on the PATH hides).
- */
-function pythonWithXgboost(): string | null {
-  const candidates = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
-  return candidates.find((p) => spawnSync(p, ['-c', 'import xgboost'], { stdio: 'ignore' }).status === 0) ?? null;
 }
 
 /** Runs one learner in a fresh process on the binary files in `dir`, on `threads` threads; it prints one JSON line. */

@@ -1,5 +1,5 @@
 /** The predict CLI as a function: arguments in, exit code out (tests call it directly). */
-import { BundleError, mergeScoredParts, parseShard, partPath, PurchasePredictor, scoreCsvFile } from '@purchase/inference';
+import { BundleError, defaultErrorsPath, mergeScoredParts, parseShard, partPath, PurchasePredictor, scoreCsvFile } from '@purchase/inference';
 import { removedTempsLine } from '@purchase/core';
 import { runCli, UsageError, type CliDeclaration } from '@purchase/cli';
 import { delimiterArgument, delimiterOption } from './delimiter-option';
@@ -75,7 +75,7 @@ export function predictCli(argv: string[]): Promise<number> {
     const started = performance.now();
     const bar = new ProgressBar('score', 'kB');
     const result = await scoreCsvFile(predictor, values.input, output, {
-      errorsPath: errorsPath ?? (shard ? partPath(values.output.replace(/(\.csv)?$/i, '.errors.csv'), shard.index) : undefined),
+      errorsPath: errorsPath ?? (shard ? partPath(defaultErrorsPath(values.output), shard.index) : undefined),
       ...(shard ? { shard } : {}),
       ...(delimiter === undefined ? {} : { delimiter }),
       onProgress: (p) => bar.update(kilobytes(p.bytesRead), kilobytes(p.totalBytes), `${count(p.rowsScored)} rows, ${count(p.rowsRejected)} rejected`),

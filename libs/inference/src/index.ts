@@ -37,6 +37,7 @@ export type { ConfidenceBand, Prediction } from './lib/decide';
 export { PurchasePredictor, InvalidRecordError } from './lib/purchase-predictor';
 export type { PredictorInfo } from './lib/purchase-predictor';
 export { scoreCsvFile } from './lib/score-csv-file';
+export { defaultErrorsPath } from './lib/csv-output';
 export type { ScoreCsvOptions, ScoreCsvResult, ScoreProgress } from './lib/score-csv-file';
 export { parseShard, shardRange, type Shard, type ShardRange } from './lib/csv-shards';
 export { mergeScoredParts, partPath, PART_FORMAT, PART_FORMAT_VERSION, type MergeResult } from './lib/scored-parts';

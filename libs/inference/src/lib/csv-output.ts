@@ -11,3 +11,8 @@ export async function writeText(file: FileHandle, text: string): Promise<void> {
   let offset = 0;
   while (offset < bytes.length) offset += (await file.write(bytes, offset)).bytesWritten;
 }
+
+/** Where a scored file's rejected rows go unless told: its name with `.errors.csv` for `.csv`. */
+export function defaultErrorsPath(outputPath: string): string {
+  return outputPath.replace(/(\.csv)?$/i, '.errors.csv');
+}

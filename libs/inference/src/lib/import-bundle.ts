@@ -3,7 +3,7 @@ import path from 'node:path';
 import { removeStaleTemps, sha256, tempPrefix, writeFileAtomic, writeViaTemp } from '@purchase/core';
 import { BUNDLE_FILES, BundleError, CURRENT_LINK, SAFE_NAME } from './bundle-format';
 import { PUBLISH_TEMP, type PublishedBundle } from './publish-bundle';
-import { pointCurrent, pointCurrentAt, switchCurrent } from './registry';
+import { pointCurrent, switchCurrent } from './registry';
 import { loadBundle } from './verify-bundle';
 
 export interface ImportedBundle extends PublishedBundle {
@@ -67,6 +67,6 @@ export async function importBundle(sourceDir: string, modelsDir: string): Promis
     await loadBundle(tmp);
   };
   await writeViaTemp(path.join(modelsDir, PUBLISH_TEMP + version), copy, (tmp) => rename(tmp, finalDir));
-  await pointCurrent(modelsDir, version, 'publish', pointCurrentAt, { verified: true });
+  await pointCurrent(modelsDir, version, 'publish', { verified: true });
   return { version, dir: finalDir, manifest, reused: false, removedTemps };
 }

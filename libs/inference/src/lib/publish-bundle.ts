@@ -16,7 +16,7 @@ import {
 } from './bundle-format';
 import { listBundleTree } from './bundle-files';
 import { packageVersions } from './package-versions';
-import { pointCurrent, pointCurrentAt } from './registry';
+import { pointCurrent } from './registry';
 import { loadBundle } from './verify-bundle';
 
 /** What a bundle needs of a trained model: it saves itself in its own format. */
@@ -123,7 +123,7 @@ export async function publishBundle(modelsDir: string, content: BundleContent): 
     return manifest;
   };
   const manifest = await writeViaTemp(path.join(modelsDir, PUBLISH_TEMP + version), build, (tmp) => rename(tmp, finalDir));
-  await pointCurrent(modelsDir, version, 'publish', pointCurrentAt, { verified: true });
+  await pointCurrent(modelsDir, version, 'publish', { verified: true });
   return { version, dir: finalDir, manifest, removedTemps };
 }
 

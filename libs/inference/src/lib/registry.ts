@@ -139,14 +139,13 @@ export async function pointCurrent(
   modelsDir: string,
   version: string,
   via: SwitchReason,
-  link: (modelsDir: string, version: string) => Promise<void> = pointCurrentAt,
   options: { verified?: boolean } = {},
 ): Promise<{ version: string; previous: string | null }> {
   checkVersionName(version);
   // A bundle just published was verified in place before its rename; any other is verified now.
   if (!options.verified) await loadBundle(path.join(modelsDir, version));
   const previous = await currentVersion(modelsDir);
-  await link(modelsDir, version);
+  await pointCurrentAt(modelsDir, version);
   await recordSwitch(modelsDir, { at: new Date().toISOString(), version, previous, via });
   return { version, previous };
 }
@@ -239,7 +238,7 @@ function checkVersionName(version: string): void {
  * a server), after verifying that bundle.
  */
 export async function switchCurrent(modelsDir: string, version: string, via: SwitchReason = 'publish'): Promise<{ version: string; previous: string | null }> {
-  return pointCurrent(modelsDir, version, via, pointCurrentAt);
+  return pointCurrent(modelsDir, version, via);
 }
 
 /** A new relative symlink at a temporary name, renamed over `current`: readers see old or new, never none. */

@@ -5,7 +5,7 @@ import { removeStaleTemps, tempPrefix, writeViaTemp, type RemovedTemp } from '@p
 import { csvDialectOf, readCsvRecords, RowCoercer, type CsvDialect, type FieldError, type RawRecord } from '@purchase/preprocessing';
 import { shardRange, type Shard, type ShardRange } from './csv-shards';
 import { writeShardManifest } from './scored-parts';
-import { csvField, writeText } from './csv-output';
+import { csvField, defaultErrorsPath, writeText } from './csv-output';
 import type { PurchasePredictor } from './purchase-predictor';
 
 export interface ScoreCsvOptions {
@@ -261,8 +261,4 @@ async function inputSize(file: string): Promise<number> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`input file ${file} does not exist`);
     throw err;
   }
-}
-
-function defaultErrorsPath(outputPath: string): string {
-  return outputPath.replace(/(\.csv)?$/i, '.errors.csv');
 }

@@ -3,7 +3,7 @@ import { open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isObject, writeFileAtomic, writeViaTemp } from '@purchase/core';
 import { readCsvRecords } from '@purchase/preprocessing';
-import { csvField, writeText } from './csv-output';
+import { csvField, defaultErrorsPath, writeText } from './csv-output';
 import type { ScoreCsvResult } from './score-csv-file';
 
 export const PART_FORMAT = 'purchase-scored-part';
@@ -80,7 +80,7 @@ export interface MergeResult {
  * changed in between). The parts are left in place.
  */
 export async function mergeScoredParts(outputPath: string, options: { errorsPath?: string; input?: string } = {}): Promise<MergeResult> {
-  const errorsPath = options.errorsPath ?? outputPath.replace(/(\.csv)?$/i, '.errors.csv');
+  const errorsPath = options.errorsPath ?? defaultErrorsPath(outputPath);
   const first = await readManifest(partPath(outputPath, 0));
   const manifests: PartManifest[] = [first];
   for (let k = 1; k < first.count; k++) manifests.push(await readManifest(partPath(outputPath, k)));
