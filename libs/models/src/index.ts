@@ -13,7 +13,7 @@ export type { TfBackendName, BackendOptions } from './lib/tfjs/backend';
 export { LogisticRegression } from './lib/tfjs/logistic-regression';
 export type { LogisticRegressionParams } from './lib/tfjs/logistic-regression';
 export { DenseNet } from './lib/tfjs/dense-net';
-export type { DenseNetParams, ClassWeight } from './lib/tfjs/dense-net';
+export type { DenseNetParams, DenseNetOptions, ClassWeight } from './lib/tfjs/dense-net';
 export { loadTfjsModel } from './lib/tfjs/load-tfjs-model';
 export { MODEL_JSON, WEIGHTS_BIN, TFJS_MODEL_FORMAT, TFJS_MODEL_FORMAT_VERSION } from './lib/tfjs/layers-format';
 export type { TfjsModelMetadata } from './lib/tfjs/layers-format';

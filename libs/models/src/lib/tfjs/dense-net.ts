@@ -29,6 +29,15 @@ export interface DenseNetParams {
   seed?: number;
 }
 
+/** What a DenseNet is built with: its hyperparameters, and the threads its fit runs on. */
+export interface DenseNetOptions extends DenseNetParams {
+  /**
+   * Threads to fit on: not a hyperparameter (the weights are the same for any number of threads).
+   * Default: all cores where a batch holds enough work to share (see train-mlp.ts).
+   */
+  threads?: number;
+}
+
 const DEFAULTS: Required<DenseNetParams> = {
   hiddenLayers: [64, 32],
   dropout: 0.2,
@@ -56,9 +65,12 @@ export class DenseNet extends TfjsClassifier {
   readonly kind = 'mlp' as const;
   protected readonly modelName = 'DenseNet';
   private readonly params: Required<DenseNetParams>;
+  private readonly threads: number | undefined;
 
-  constructor(params: DenseNetParams = {}) {
+  constructor(options: DenseNetOptions = {}) {
     super();
+    const { threads, ...params } = options;
+    this.threads = threads === undefined ? undefined : checkNumber('threads', threads, { min: 1, integer: true });
     this.params = hyperparametersFrom(params);
   }
 
@@ -92,6 +104,7 @@ export class DenseNet extends TfjsClassifier {
         classWeights: classWeights(p.classWeight, positives, X.rows),
         rng,
         validation: options.validation,
+        ...(this.threads === undefined ? {} : { threads: this.threads }),
         onEpoch: options.onProgress && ((step, trainLoss, validationLoss) => options.onProgress?.({ step, totalSteps: p.epochs, trainLoss, validationLoss })),
       });
       writeWeights(network, weights);

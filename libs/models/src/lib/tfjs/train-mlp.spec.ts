@@ -99,6 +99,7 @@ describe('trainMlpInPlace', () => {
     ['dense input, L2, class weights', 'dense', options],
     ['dropout 0.3 (same masks)', 'one-hot', { ...options, dropout: 0.3, classWeights: undefined }],
     ['dense input, dropout 0.5, no L2', 'dense', { ...options, dropout: 0.5, l2: 0 }],
+    ['one batch of 40 rows cut into two chunks, dropout 0.3', 'one-hot', { ...options, batchSize: 40, dropout: 0.3 }],
   ] as const)('takes the steps of tfjs autodiff + tf.train.adam: %s', async (_name, kind, o) => {
     const { X, y } = data(kind, 1);
     const weights = initialWeights(2);
@@ -136,6 +137,49 @@ describe('trainMlpInPlace', () => {
     // The weights are the best epoch's: one more pass over the validation rows gives its loss.
     const check = await trainMlpInPlace(weights, X, y, { ...options, learningRate: 1e-300, epochs: 1, rng: new SeededRandom(8), validation });
     expect(check.best?.loss).toBeCloseTo(best, 10);
+  });
+
+  it.each(['one-hot', 'dense'] as const)('gives the same weights, bit for bit, on 1, 2 or 3 threads (%s input, dropout, validation)', async (kind) => {
+    const rng = new SeededRandom(21);
+    const rows = 6_500;
+    const cols = 20;
+    const X: Matrix = { data: new Float32Array(rows * cols), rows, cols };
+    const y = new Uint8Array(rows);
+    for (let r = 0; r < rows; r++) {
+      if (kind === 'dense') for (let c = 0; c < cols; c++) X.data[r * cols + c] = rng.next() - 0.5;
+      else {
+        X.data[r * cols] = rng.next() - 0.5;
+        X.data[r * cols + 1 + rng.nextInt(cols - 1)] = 1;
+      }
+      y[r] = rng.next() < 0.3 + 0.4 * X.data[r * cols] ? 1 : 0;
+    }
+    const validation = { X: { data: X.data.subarray(0, 500 * cols), rows: 500, cols }, y: y.subarray(0, 500) };
+    const sizes = [cols, 16, 8, 1];
+    const fit = async (threads: number) => {
+      const init = new SeededRandom(22);
+      const weights: MlpWeights = {
+        sizes,
+        kernels: sizes.slice(1).map((units, l) => Float64Array.from({ length: units * sizes[l] }, () => init.next() - 0.5)),
+        biases: sizes.slice(1).map((units) => new Float64Array(units)),
+      };
+      const losses: number[] = [];
+      const result = await trainMlpInPlace(weights, X, y, {
+        dropout: 0.2,
+        l2: 1e-4,
+        learningRate: 0.01,
+        batchSize: 128,
+        epochs: 3,
+        patience: 5,
+        rng: new SeededRandom(23),
+        validation,
+        threads,
+        onEpoch: (_e, train, v) => losses.push(train, v as number),
+      });
+      return { weights, result, losses };
+    };
+    const one = await fit(1);
+    expect(one.result.epochs).toBe(3);
+    for (const threads of [2, 3]) expect(await fit(threads)).toEqual(one);
   });
 
   it('stops with the reason when the loss is no longer finite', async () => {

@@ -1,22 +1,32 @@
 import type { SeededRandom } from '@purchase/core';
+import { defaultThreads, FitThreads, shared } from '../fit-threads';
 import type { Matrix } from '../model';
+import { kernelModule, newSharedMemory, WASM_MAX_PAGES, WASM_PAGE, type MlpKernels, type WasmApi, type WasmMemory, type WasmModule } from './mlp-kernels';
 
 /**
- * Minibatch Adam training of a ReLU multilayer perceptron with one sigmoid output, written out over
- * Float64Arrays: forward pass, backpropagation and the Adam update of each batch, with the semantics
- * of the tfjs loop it replaces (inverted dropout after each hidden layer, Keras L2 on every kernel,
- * tfjs's Adam with epsilon 1e-7, mean class-weighted log loss per batch, early stopping on the
- * validation loss keeping the best epoch's weights).
+ * Minibatch Adam training of a ReLU multilayer perceptron with one sigmoid output: forward pass,
+ * backpropagation and the Adam update of each batch, with the semantics of the tfjs loop it
+ * replaces (inverted dropout after each hidden layer, Keras L2 on every kernel, tfjs's Adam with
+ * epsilon 1e-7, mean class-weighted log loss per batch, early stopping on the validation loss
+ * keeping the best epoch's weights). The weights then go into the tfjs layers network, which
+ * predicts and saves them.
  *
  * Why not tfjs: a step of a 64-32 net on 200 rows is a few million multiply-adds, small enough
  * that tfjs's cost per op (tens of kernels per step, each with its own bookkeeping, tens of µs
- * here) was most of the time: 64-32 on 28k x 60 took ~0.5 s of CPU an epoch on the wasm backend
- * even with hand-written gradients and one applyGradients per step, against ~0.15 s here. (Sending
- * only the five matrix products per batch to tf.matMul and keeping the rest here saved ~10% of CPU,
- * not enough for float32 results that depend on the backend.) Here the first layer visits only
- * the non-zero inputs (most of a one-hot row is zeros), and the gradient passed below a hidden
- * layer is computed for its active units only. The weights then go into the tfjs layers network,
- * which predicts and saves them.
+ * here) was most of the time: 64-32 on 28k x 60 took ~0.5 s of CPU an epoch on the wasm backend.
+ *
+ * How: the matrix products run in WebAssembly SIMD (mlp-kernels.wat: f32x4, ~7x V8's scalar
+ * float64 loops on these shapes), over float32 activations, deltas and weights in one WebAssembly
+ * memory, as tfjs computes in float32; Adam keeps float64 weights and moments and writes their
+ * float32 copy after each step. The first layer visits only the non-zero inputs when most are zeros
+ * (one-hot blocks): forward as a sparse (compressed rows) times dense product, backward the same
+ * over the batch's non-zeros regrouped by column.
+ *
+ * On several cores (`threads`, default all): a batch is cut into chunks by its size alone (at most
+ * MAX_CHUNKS of at least MIN_CHUNK_ROWS rows); the threads of a FitThreads pool compute the chunks'
+ * gradients, each into its own buffer, over the weights in shared memory, and the calling thread
+ * adds them in chunk order and takes the Adam step. The dropout masks are drawn before the batch.
+ * So the weights are the same, bit for bit, for any number of threads.
  */
 
 /** Kernels and biases of each dense layer, input side first; kernel l is [sizes[l], sizes[l + 1]] row-major, as tfjs holds it. */
@@ -38,6 +48,8 @@ export interface MlpTrainingOptions {
   /** Shuffling and dropout masks draw from it. */
   rng: SeededRandom;
   validation?: { X: Matrix; y: Uint8Array };
+  /** Threads to train on (default: all cores where batches hold enough work; see threadsFor); the weights do not depend on it. */
+  threads?: number;
   onEpoch?: (epoch: number, trainLoss: number, validationLoss: number | undefined) => void;
 }
 
@@ -55,6 +67,99 @@ const BETA2 = 0.999;
 const EPSILON = 1e-7;
 /** Above this share of non-zero cells the matrix is read as it is rather than as a list of non-zeros. */
 const SPARSE_DENSITY = 0.5;
+/** A batch is cut into at most this many chunks (work items), each of at least MIN_CHUNK_ROWS rows. */
+const MAX_CHUNKS = 4;
+const MIN_CHUNK_ROWS = 32;
+/** Fewer training rows per thread than this and a worker's start-up (~30 ms) outweighs its share. */
+const ROWS_PER_THREAD = 2_000;
+/**
+ * Multiply-adds of a batch (dense-equivalent) per thread, below which the default is fewer threads:
+ * a batch of a 64-32 net on 60 inputs (1.2M) takes ~0.25 ms on one thread, less than the threads'
+ * hand-offs cost.
+ */
+const WORK_PER_THREAD = 4_000_000;
+/** The Adam step is cut into this many slices of the parameters (work items). */
+const UPDATE_SLICES = 4;
+
+/**
+ * Where a matrix lives in the memory (offsets in 4-byte elements). Dense (dense = 1): x, rows x
+ * cols. Mostly zeros: row r's non-zeros are columns[starts[r] .. starts[r + 1]) with their values.
+ */
+interface InputLayout {
+  dense: number;
+  x: number;
+  starts: number;
+  columns: number;
+  values: number;
+}
+
+/**
+ * Everything the threads share. Numbers fixed for the fit; `f32` and `i32` view the one
+ * WebAssembly memory, at the element offsets below (the part-relative ones from part * partSize).
+ * Kernels (mlpTrainItem, mlpValidationItem) run on workers from their source text (fit-threads.ts),
+ * with the helpers beside them: they use only their arguments and those functions. Each thread
+ * instantiates the module over the shared memory on its first item (`kernels`).
+ */
+interface MlpState {
+  module: WasmModule;
+  memory: WasmMemory;
+  kernels?: MlpKernels;
+  f32: Float32Array;
+  i32: Int32Array;
+  /** Layer widths, input first, output (1) last. */
+  sizes: number[];
+  /** Offsets of kernel l and bias l within the parameters (and within each chunk's gradient). */
+  kernelAt: number[];
+  biasAt: number[];
+  paramCount: number;
+  /** The float32 parameters, and kernel l transposed (units x inputs; l >= 1). */
+  params32: number;
+  kernelT: number[];
+  /** Rows a work item covers at most: a chunk of a batch, or a slice of the validation rows. */
+  chunkRows: number;
+  /** 1 / (1 - dropout), or 1 without dropout: the gradient of a kept unit's output. */
+  dropoutScale: number;
+  train: InputLayout;
+  validation: InputLayout;
+  cols: number;
+  /** Per chunk of the batch: its gradient (paramCount values), float32. */
+  grads: number;
+  /** Per hidden layer l (from masks + maskAt[l]), batch rows x units: the factor of each unit, 0 or 1 / keep. */
+  masks: number;
+  maskAt: number[];
+  /** Per thread, from partStart + part * partSize: activations and deltas of layer l, dense rows gathered, a chunk's non-zeros by row and by column. */
+  partStart: number;
+  partSize: number;
+  actAt: number[];
+  deltaAt: number[];
+  gatherAt: number;
+  rowStartsAt: number;
+  rowColumnsAt: number;
+  rowValuesAt: number;
+  colStartsAt: number;
+  colRowsAt: number;
+  colValuesAt: number;
+  /** Training rows in this epoch's order (i32), and a 1 (f32): bias gradients are products with a row of ones. */
+  order: number;
+  one: number;
+  /** The batch: its first position in order, its rows, the rows of each chunk, its chunks. */
+  batch: Int32Array;
+  /** The float64 parameters (laid out as params32) and Adam's moments, in the memory (offsets in 4-byte elements). */
+  params: number;
+  moment1: number;
+  moment2: number;
+  /** This step's size and epsilon (bias corrections folded in), the L2 factor, beta1, beta2. */
+  adam: Float64Array;
+  /** Per slice of the parameters: the sum of its squared kernel weights before the step. */
+  squares: Float64Array;
+  y: Uint8Array;
+  /** Loss weight of class 0 and of class 1. */
+  classWeight: Float64Array;
+  /** Per chunk: its summed weighted loss; per validation slice, its summed loss. */
+  losses: Float64Array;
+  validationY: Uint8Array;
+  validationLosses: Float64Array;
+}
 
 /**
  * Trains `weights` in place on (X, y); on return they are the last epoch's, or the best epoch's with
@@ -62,444 +167,484 @@ const SPARSE_DENSITY = 0.5;
  * during a long fit.
  */
 export async function trainMlpInPlace(weights: MlpWeights, X: Matrix, y: Uint8Array, options: MlpTrainingOptions): Promise<MlpTrainingResult> {
-  const { kernels, biases } = weights;
-  const { batchSize, rng, validation, l2, classWeights } = options;
-  const dropout = options.dropout > 0 ? { rng, keep: 1 - options.dropout } : undefined;
-  const capacity = Math.min(batchSize, Math.max(X.rows, validation?.y.length ?? 0));
-  const input = new BatchInput(X, capacity);
-  const network = new BatchNetwork(weights, capacity);
-  const gradK = kernels.map((k) => new Float64Array(k.length));
-  const gradB = biases.map((b) => new Float64Array(b.length));
-  const adam = new Adam([...kernels, ...biases], options.learningRate);
-  const order = Int32Array.from({ length: X.rows }, (_, i) => i);
-  const validationInput = validation && new BatchInput(validation.X, capacity);
-  let best: { epoch: number; loss: number; kernels: Float64Array[]; biases: Float64Array[] } | undefined;
+  const { batchSize, rng, validation, l2 } = options;
+  const batchRows = Math.min(batchSize, X.rows);
+  const threads = threadsFor(options.threads, X.rows, batchRows, weights.sizes);
+  const s = mlpState(weights, X, y, options, threads);
+  const { kernelAt, biasAt } = s;
+  const params = new Float64Array(s.memory.buffer, s.params * 4, s.paramCount);
+  weights.kernels.forEach((k, l) => params.set(k, kernelAt[l]));
+  weights.biases.forEach((b, l) => params.set(b, biasAt[l]));
+  writeParams32(s, params);
+  const pool = await FitThreads.start(threads, KERNELS, HELPERS, s);
+  const order = s.i32.subarray(s.order, s.order + X.rows);
+  let step = 0;
+  const keep = 1 - options.dropout;
+  let best: { epoch: number; loss: number; params: Float64Array } | undefined;
   let epochs = 0;
   let trainLoss = NaN;
   let stoppedEarly = false;
-
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    rng.shuffleInPlace(order);
-    let lossSum = 0;
-    for (let start = 0; start < X.rows; start += batchSize) {
-      const rows = order.subarray(start, Math.min(X.rows, start + batchSize));
-      const n = rows.length;
-      const z = network.forward(input, rows, dropout);
-      const dz = network.outputDelta;
-      let batchLoss = 0;
-      for (let k = 0; k < n; k++) {
-        const label = y[rows[k]];
-        const weight = classWeights ? classWeights[label] : 1;
-        batchLoss += weight * logLossOfLogit(z[k], label);
-        dz[k] = (weight * (sigmoid(z[k]) - label)) / n;
+  try {
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      rng.shuffleInPlace(order);
+      let lossSum = 0;
+      for (let start = 0; start < X.rows; start += batchSize) {
+        const n = Math.min(batchSize, X.rows - start);
+        const per = Math.ceil(n / chunkCount(n));
+        const chunks = Math.ceil(n / per);
+        s.batch[0] = start;
+        s.batch[1] = n;
+        s.batch[2] = per;
+        s.batch[3] = chunks;
+        if (options.dropout > 0) drawMasks(s, n, rng, keep);
+        pool.run(mlpTrainItem, chunks);
+        // tfjs's Adam: bias-corrected moments, w -= lr * m^ / (sqrt(v^) + epsilon), with the
+        // corrections folded into the step size and epsilon.
+        step++;
+        const root = Math.sqrt(1 - BETA2 ** step);
+        s.adam[0] = (options.learningRate * root) / (1 - BETA1 ** step);
+        s.adam[1] = EPSILON * root;
+        pool.run(mlpUpdateItem, UPDATE_SLICES);
+        // Sums in chunk and slice order, whichever thread computed them.
+        let batchLoss = 0;
+        for (let c = 0; c < chunks; c++) batchLoss += s.losses[c];
+        let squares = 0;
+        for (let k = 0; k < UPDATE_SLICES; k++) squares += s.squares[k];
+        lossSum += batchLoss + l2 * squares * n;
       }
-      for (const g of gradK) g.fill(0);
-      for (const g of gradB) g.fill(0);
-      network.backward(input, rows, gradK, gradB, dropout && 1 / dropout.keep);
-      let squares = 0;
-      if (l2 > 0) {
-        for (let l = 0; l < kernels.length; l++) {
-          const k = kernels[l];
-          const g = gradK[l];
-          for (let i = 0; i < k.length; i++) {
-            squares += k[i] * k[i];
-            g[i] += 2 * l2 * k[i];
-          }
-        }
+      trainLoss = lossSum / X.rows;
+      epochs = epoch;
+      if (!Number.isFinite(trainLoss)) {
+        throw new Error(`DenseNet training diverged at epoch ${epoch} (loss ${trainLoss}); lower learningRate`);
       }
-      lossSum += batchLoss + l2 * squares * n;
-      adam.step([...gradK, ...gradB]);
+      const validationLoss = validation && meanValidationLoss(s, pool);
+      options.onEpoch?.(epoch, trainLoss, validationLoss);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (validationLoss === undefined) continue;
+      if (best === undefined || validationLoss < best.loss) {
+        best = { epoch, loss: validationLoss, params: Float64Array.from(params) };
+      } else if (epoch - best.epoch >= options.patience) {
+        stoppedEarly = true;
+        break;
+      }
     }
-    trainLoss = lossSum / X.rows;
-    epochs = epoch;
-    if (!Number.isFinite(trainLoss)) {
-      throw new Error(`DenseNet training diverged at epoch ${epoch} (loss ${trainLoss}); lower learningRate`);
-    }
-    const validationLoss = validation && network.meanLogLoss(validationInput as BatchInput, validation.y);
-    options.onEpoch?.(epoch, trainLoss, validationLoss);
-    await new Promise((resolve) => setImmediate(resolve));
-    if (validationLoss === undefined) continue;
-    if (best === undefined || validationLoss < best.loss) {
-      best = { epoch, loss: validationLoss, kernels: kernels.map((k) => Float64Array.from(k)), biases: biases.map((b) => Float64Array.from(b)) };
-    } else if (epoch - best.epoch >= options.patience) {
-      stoppedEarly = true;
-      break;
-    }
+  } finally {
+    await pool.close();
   }
-  if (best !== undefined) {
-    best.kernels.forEach((k, l) => kernels[l].set(k));
-    best.biases.forEach((b, l) => biases[l].set(b));
-  }
+  const kept = best?.params ?? params;
+  weights.kernels.forEach((k, l) => k.set(kept.subarray(kernelAt[l], kernelAt[l] + k.length)));
+  weights.biases.forEach((b, l) => b.set(kept.subarray(biasAt[l], biasAt[l] + b.length)));
   return { epochs, stoppedEarly, trainLoss, ...(best && { best: { epoch: best.epoch, loss: best.loss } }) };
 }
 
 /**
- * The matrix X as the first layer reads it, a batch of rows at a time. Dense, the batch's rows are
- * copied out and multiplied by gemm; mostly zeros (one-hot blocks), only the non-zeros are visited:
- * forward per row, backward per column of the batch (its non-zeros regrouped by column), both with
- * eight output units summed in locals.
+ * Threads a fit runs on: as asked, or by default all cores where a batch holds enough work to share
+ * (WORK_PER_THREAD multiply-adds each); never more than a batch has chunks, nor one per fewer than
+ * ROWS_PER_THREAD rows.
  */
-class BatchInput {
-  private readonly cols: number;
-  private readonly data: Float32Array;
-  /** Non-zeros of row r: columns[starts[r] .. starts[r + 1]) with their values; absent when dense. */
-  private readonly sparse?: { starts: Int32Array; columns: Int32Array; values: Float64Array };
-  /** Dense: the batch's rows in float64. Sparse: its non-zeros grouped by column (row in batch, value). */
-  private readonly batch: Float64Array;
-  private readonly byColumn?: { starts: Int32Array; rows: Int32Array; values: Float64Array };
+function threadsFor(requested: number | undefined, rows: number, batchRows: number, sizes: number[]): number {
+  const most = Math.max(1, Math.min(Math.floor(rows / ROWS_PER_THREAD), chunkCount(batchRows)));
+  if (requested !== undefined) return Math.min(requested, most);
+  let work = 0;
+  for (let l = 0; l < sizes.length - 1; l++) work += batchRows * sizes[l] * sizes[l + 1];
+  return Math.min(defaultThreads(), most, Math.max(1, Math.floor(work / WORK_PER_THREAD)));
+}
 
-  constructor(X: Matrix, capacity: number) {
-    const { data, rows, cols } = X;
-    this.cols = cols;
-    this.data = data;
-    let nonZeros = 0;
-    for (let i = 0; i < data.length; i++) if (data[i] !== 0) nonZeros++;
-    if (nonZeros > SPARSE_DENSITY * data.length) {
-      this.batch = new Float64Array(capacity * cols);
-      return;
-    }
-    const starts = new Int32Array(rows + 1);
-    const columns = new Int32Array(nonZeros);
-    const values = new Float64Array(nonZeros);
-    let at = 0;
-    let widest = 0;
-    for (let r = 0; r < rows; r++) {
-      starts[r] = at;
-      for (let c = 0, o = r * cols; c < cols; c++) {
-        const v = data[o + c];
-        if (v !== 0) {
-          columns[at] = c;
-          values[at++] = v;
-        }
-      }
-      widest = Math.max(widest, at - starts[r]);
-    }
-    starts[rows] = at;
-    this.sparse = { starts, columns, values };
-    this.batch = new Float64Array(0);
-    this.byColumn = { starts: new Int32Array(cols + 1), rows: new Int32Array(capacity * widest), values: new Float64Array(capacity * widest) };
+/** Chunks of a batch of n rows: as many as fit MIN_CHUNK_ROWS each, at most MAX_CHUNKS. A function of n alone. */
+function chunkCount(n: number): number {
+  return Math.max(1, Math.min(MAX_CHUNKS, Math.ceil(n / MIN_CHUNK_ROWS)));
+}
+
+/** The float32 copy of the parameters the kernels read, and the transposed kernels of layers >= 1. */
+function writeParams32(s: MlpState, params: Float64Array): void {
+  const { f32, sizes, kernelAt, kernelT } = s;
+  f32.set(params, s.params32);
+  for (let l = 1; l < sizes.length - 1; l++) {
+    const inputs = sizes[l];
+    const units = sizes[l + 1];
+    const from = kernelAt[l];
+    const to = kernelT[l];
+    for (let i = 0; i < inputs; i++) for (let u = 0; u < units; u++) f32[to + u * inputs + i] = params[from + i * units + u];
   }
+}
 
-  /** a[k, :] += X[rows[k], :] K (K is cols x units, a is batch x units). */
-  addTimesKernel(a: Float64Array, rows: Int32Array, K: Float64Array, units: number): void {
-    const { sparse } = this;
-    if (sparse === undefined) {
-      this.gather(rows);
-      gemm(a, rows.length, units, this.batch, this.cols, 1, K, units, 1, this.cols);
-      return;
-    }
-    const { starts, columns, values } = sparse;
-    const u8 = units - (units % 8);
-    for (let k = 0; k < rows.length; k++) {
-      const from = starts[rows[k]];
-      const to = starts[rows[k] + 1];
-      const at = k * units;
-      for (let u = 0; u < u8; u += 8) {
-        let s0 = a[at + u], s1 = a[at + u + 1], s2 = a[at + u + 2], s3 = a[at + u + 3];
-        let s4 = a[at + u + 4], s5 = a[at + u + 5], s6 = a[at + u + 6], s7 = a[at + u + 7];
-        for (let p = from; p < to; p++) {
-          const v = values[p];
-          const b = columns[p] * units + u;
-          s0 += v * K[b]; s1 += v * K[b + 1]; s2 += v * K[b + 2]; s3 += v * K[b + 3];
-          s4 += v * K[b + 4]; s5 += v * K[b + 5]; s6 += v * K[b + 6]; s7 += v * K[b + 7];
-        }
-        a[at + u] = s0; a[at + u + 1] = s1; a[at + u + 2] = s2; a[at + u + 3] = s3;
-        a[at + u + 4] = s4; a[at + u + 5] = s5; a[at + u + 6] = s6; a[at + u + 7] = s7;
-      }
-      for (let u = u8; u < units; u++) {
-        let s = a[at + u];
-        for (let p = from; p < to; p++) s += values[p] * K[columns[p] * units + u];
-        a[at + u] = s;
-      }
-    }
+/** The masks of a batch of n rows: hidden layer by hidden layer, row-major, one draw per unit. */
+function drawMasks(s: MlpState, n: number, rng: SeededRandom, keep: number): void {
+  const { f32, maskAt, sizes } = s;
+  for (let l = 0; l < maskAt.length; l++) {
+    for (let i = s.masks + maskAt[l], end = i + n * sizes[l + 1]; i < end; i++) f32[i] = +(rng.next() < keep) / keep;
   }
+}
 
-  /** G += X[rows, :]^T d (G is cols x units, d is batch x units). */
-  addTransposedTimes(G: Float64Array, rows: Int32Array, d: Float64Array, units: number): void {
-    const { sparse, byColumn } = this;
-    if (sparse === undefined || byColumn === undefined) {
-      this.gather(rows); // the forward pass gathered the same rows: cheap next to the product
-      gemm(G, this.cols, units, this.batch, 1, this.cols, d, units, 1, rows.length);
-      return;
-    }
-    this.groupByColumn(rows);
-    const { starts, rows: entryRows, values } = byColumn;
-    const u8 = units - (units % 8);
-    for (let c = 0; c < this.cols; c++) {
-      const from = starts[c];
-      const to = starts[c + 1];
-      if (from === to) continue;
-      const at = c * units;
-      for (let u = 0; u < u8; u += 8) {
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        for (let e = from; e < to; e++) {
-          const v = values[e];
-          const b = entryRows[e] * units + u;
-          s0 += v * d[b]; s1 += v * d[b + 1]; s2 += v * d[b + 2]; s3 += v * d[b + 3];
-          s4 += v * d[b + 4]; s5 += v * d[b + 5]; s6 += v * d[b + 6]; s7 += v * d[b + 7];
-        }
-        G[at + u] += s0; G[at + u + 1] += s1; G[at + u + 2] += s2; G[at + u + 3] += s3;
-        G[at + u + 4] += s4; G[at + u + 5] += s5; G[at + u + 6] += s6; G[at + u + 7] += s7;
-      }
-      for (let u = u8; u < units; u++) {
-        let s = 0;
-        for (let e = from; e < to; e++) s += values[e] * d[entryRows[e] * units + u];
-        G[at + u] += s;
-      }
+/** Unweighted mean log loss over the validation rows, without dropout: slices summed in order. */
+function meanValidationLoss(s: MlpState, pool: FitThreads<MlpState>): number {
+  const rows = s.validationY.length;
+  const items = Math.ceil(rows / s.chunkRows);
+  pool.run(mlpValidationItem, items);
+  let sum = 0;
+  for (let i = 0; i < items; i++) sum += s.validationLosses[i];
+  return sum / rows;
+}
+
+/** The memory's layout, then the memory with the inputs copied in, and the arrays beside it. */
+function mlpState(weights: MlpWeights, X: Matrix, y: Uint8Array, options: MlpTrainingOptions, threads: number): MlpState {
+  const { sizes } = weights;
+  const layers = sizes.length - 1;
+  let end = 0;
+  /** `count` elements, from a 16-byte boundary (vector loads). */
+  const take = (count: number): number => {
+    const at = end;
+    end += Math.ceil(count / 4) * 4;
+    return at;
+  };
+  const kernelAt: number[] = [];
+  const biasAt: number[] = [];
+  let paramCount = 0;
+  for (let l = 0; l < layers; l++) {
+    kernelAt.push(paramCount);
+    paramCount += sizes[l] * sizes[l + 1];
+    biasAt.push(paramCount);
+    paramCount += sizes[l + 1];
+  }
+  const params64 = take(2 * paramCount);
+  const moment1 = take(2 * paramCount);
+  const moment2 = take(2 * paramCount);
+  const params32 = take(paramCount);
+  const one = take(1);
+  const order = take(X.rows);
+  const kernelT = sizes.slice(0, layers).map((inputs, l) => (l === 0 ? -1 : take(inputs * sizes[l + 1])));
+
+  const validationX = options.validation?.X ?? { data: new Float32Array(0), rows: 0, cols: X.cols };
+  const trainCount = nonZeros(X);
+  const validationCount = nonZeros(validationX);
+  const trainDense = trainCount > SPARSE_DENSITY * X.rows * X.cols;
+  const validationDense = validationCount > SPARSE_DENSITY * validationX.rows * validationX.cols;
+  const inputLayout = (M: Matrix, dense: boolean, count: number): InputLayout =>
+    dense
+      ? { dense: 1, x: take(M.rows * M.cols), starts: 0, columns: 0, values: 0 }
+      : { dense: 0, x: 0, starts: take(M.rows + 1), columns: take(count), values: take(count) };
+  const train = inputLayout(X, trainDense, trainCount);
+  const validation = inputLayout(validationX, validationDense, validationCount);
+
+  // The widest chunk of any batch: its rows size every per-chunk buffer.
+  const batchRows = Math.min(options.batchSize, X.rows);
+  let chunkRows = 1;
+  for (let n = 1; n <= batchRows; n++) chunkRows = Math.max(chunkRows, Math.ceil(n / chunkCount(n)));
+  const chunks = chunkCount(batchRows);
+  const grads = take(chunks * paramCount);
+  const maskAt: number[] = [];
+  let maskSize = 0;
+  if (options.dropout > 0) {
+    for (let l = 1; l < layers; l++) {
+      maskAt.push(maskSize);
+      maskSize += batchRows * sizes[l];
     }
   }
+  const masks = take(maskSize);
 
-  private gather(rows: Int32Array): void {
-    const { cols, data, batch } = this;
-    for (let k = 0; k < rows.length; k++) for (let c = 0, o = rows[k] * cols; c < cols; c++) batch[k * cols + c] = data[o + c];
+  const widest = trainDense ? 0 : widestRow(X);
+  const entries = chunkRows * widest;
+  // Part-relative offsets; every size is a multiple of 4, so each part starts on a 16-byte boundary.
+  const partStart = end;
+  const actAt: number[] = [0];
+  const deltaAt: number[] = [0];
+  for (let l = 1; l <= layers; l++) {
+    actAt.push(take(chunkRows * sizes[l]) - partStart);
+    deltaAt.push(take(chunkRows * sizes[l]) - partStart);
   }
+  const gatherAt = take(trainDense ? chunkRows * X.cols : 0) - partStart;
+  const rowStartsAt = take(chunkRows + 1) - partStart;
+  const rowColumnsAt = take(entries) - partStart;
+  const rowValuesAt = take(entries) - partStart;
+  const colStartsAt = take(X.cols + 1) - partStart;
+  const colRowsAt = take(entries) - partStart;
+  const colValuesAt = take(entries) - partStart;
+  const partSize = end - partStart;
+  end = partStart + threads * partSize;
 
-  /** The batch's non-zeros by column (a counting sort): column c's are [starts[c], starts[c + 1]). */
-  private groupByColumn(rows: Int32Array): void {
-    const { starts: rowStarts, columns, values } = this.sparse as NonNullable<BatchInput['sparse']>;
-    const { starts, rows: entryRows, values: entryValues } = this.byColumn as NonNullable<BatchInput['byColumn']>;
-    starts.fill(0);
-    for (let k = 0; k < rows.length; k++) for (let p = rowStarts[rows[k]]; p < rowStarts[rows[k] + 1]; p++) starts[columns[p] + 1]++;
-    for (let c = 0; c < this.cols; c++) starts[c + 1] += starts[c];
-    for (let k = 0; k < rows.length; k++) {
-      for (let p = rowStarts[rows[k]]; p < rowStarts[rows[k] + 1]; p++) {
-        const e = starts[columns[p]]++;
-        entryRows[e] = k;
-        entryValues[e] = values[p];
+  const pages = Math.ceil((end * 4) / WASM_PAGE);
+  if (pages > WASM_MAX_PAGES) {
+    throw new Error(
+      `DenseNet: ${X.rows} x ${X.cols} training rows need ${Math.round((end * 4) / 2 ** 20)} MiB of WebAssembly memory, above its 4 GiB; train on fewer rows (a sample)`,
+    );
+  }
+  const memory = newSharedMemory(pages);
+  const f32 = new Float32Array(memory.buffer);
+  const i32 = new Int32Array(memory.buffer);
+  f32[one] = 1;
+  for (let i = 0; i < X.rows; i++) i32[order + i] = i;
+  writeInput(X, train, f32, i32);
+  writeInput(validationX, validation, f32, i32);
+
+  const make = <T>(Type: { new (length: number): T; new (buffer: SharedArrayBuffer): T; readonly BYTES_PER_ELEMENT: number }, length: number): T =>
+    threads > 1 ? shared(Type, length) : new Type(length);
+  const labels = make(Uint8Array, X.rows);
+  labels.set(y.subarray(0, X.rows));
+  const validationRows = options.validation?.y.length ?? 0;
+  const validationY = make(Uint8Array, validationRows);
+  if (options.validation) validationY.set(options.validation.y.subarray(0, validationRows));
+  const adamSettings = make(Float64Array, 5);
+  adamSettings.set([0, 0, options.l2, BETA1, BETA2]);
+  const classWeight = make(Float64Array, 2);
+  classWeight.set(options.classWeights ?? [1, 1]);
+  return {
+    module: kernelModule(),
+    memory,
+    f32,
+    i32,
+    sizes: [...sizes],
+    kernelAt,
+    biasAt,
+    paramCount,
+    params32,
+    kernelT,
+    chunkRows,
+    dropoutScale: options.dropout > 0 ? 1 / (1 - options.dropout) : 1,
+    train,
+    validation,
+    cols: X.cols,
+    grads,
+    masks,
+    maskAt,
+    partStart,
+    partSize,
+    actAt,
+    deltaAt,
+    gatherAt,
+    rowStartsAt,
+    rowColumnsAt,
+    rowValuesAt,
+    colStartsAt,
+    colRowsAt,
+    colValuesAt,
+    order,
+    one,
+    batch: make(Int32Array, 4),
+    params: params64,
+    moment1,
+    moment2,
+    adam: adamSettings,
+    squares: make(Float64Array, UPDATE_SLICES),
+    y: labels,
+    classWeight,
+    losses: make(Float64Array, chunks),
+    validationY,
+    validationLosses: make(Float64Array, Math.ceil(validationRows / chunkRows)),
+  };
+}
+
+function nonZeros({ data, rows, cols }: Matrix): number {
+  let count = 0;
+  for (let i = 0; i < rows * cols; i++) if (data[i] !== 0) count++;
+  return count;
+}
+
+function widestRow({ data, rows, cols }: Matrix): number {
+  let widest = 0;
+  for (let r = 0, o = 0; r < rows; r++) {
+    let count = 0;
+    for (let c = 0; c < cols; c++, o++) if (data[o] !== 0) count++;
+    widest = Math.max(widest, count);
+  }
+  return widest;
+}
+
+/** X into the memory as its layout says: as it is, or its non-zeros row by row. */
+function writeInput(X: Matrix, layout: InputLayout, f32: Float32Array, i32: Int32Array): void {
+  const { data, rows, cols } = X;
+  if (layout.dense === 1) {
+    f32.set(data.subarray(0, rows * cols), layout.x);
+    return;
+  }
+  let at = 0;
+  for (let r = 0, o = 0; r < rows; r++) {
+    i32[layout.starts + r] = at;
+    for (let c = 0; c < cols; c++, o++) {
+      const v = data[o];
+      if (v !== 0) {
+        i32[layout.columns + at] = c;
+        f32[layout.values + at++] = v;
       }
     }
-    // The fill advanced each start to the next column's: shift back.
-    for (let c = this.cols; c > 0; c--) starts[c] = starts[c - 1];
-    starts[0] = 0;
+  }
+  i32[layout.starts + rows] = at;
+}
+
+// ---- Kernels and their helpers: run on the workers from their source text (see fit-threads.ts). ----
+
+/** This thread's instance of the kernels, over the shared memory. */
+function mlpKernels(s: MlpState): MlpKernels {
+  const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  s.kernels ??= new api.Instance(s.module, { env: { memory: s.memory } }).exports as MlpKernels;
+  return s.kernels;
+}
+
+/** Chunk `item` of the batch: its loss into losses[item], its gradient into the item-th gradient buffer. */
+function mlpTrainItem(s: MlpState, item: number, part: number): void {
+  const { f32, train } = s;
+  const w = mlpKernels(s);
+  const n = s.batch[1];
+  const per = s.batch[2];
+  const first = item * per;
+  const m = Math.min(per, n - first);
+  const rows = s.order + s.batch[0] + first;
+  const base = s.partStart + part * s.partSize;
+  if (train.dense === 1) {
+    const x = base + s.gatherAt;
+    w.gatherRows(x * 4, rows * 4, m, train.x * 4, s.cols);
+    mlpForward(s, w, m, base, 1, x * 4, 0, 0, 0, first);
+  } else {
+    // The chunk's rows as compressed rows of their own.
+    const starts = (base + s.rowStartsAt) * 4;
+    const columns = (base + s.rowColumnsAt) * 4;
+    const values = (base + s.rowValuesAt) * 4;
+    w.gatherCsr(starts, columns, values, rows * 4, m, train.starts * 4, train.columns * 4, train.values * 4);
+    mlpForward(s, w, m, base, 0, 0, starts, columns, values, first);
+  }
+  const last = s.sizes.length - 1;
+  const z = base + s.actAt[last];
+  const dz = base + s.deltaAt[last];
+  let loss = 0;
+  for (let k = 0; k < m; k++) {
+    const label = s.y[s.i32[rows + k]];
+    const weight = s.classWeight[label];
+    loss += weight * mlpLogLoss(f32[z + k], label);
+    f32[dz + k] = (weight * (mlpSigmoid(f32[z + k]) - label)) / n;
+  }
+  s.losses[item] = loss;
+  const grad = s.grads + item * s.paramCount;
+  f32.fill(0, grad, grad + s.paramCount);
+  mlpBackward(s, w, m, base, grad);
+}
+
+/** Validation slice `item` (rows item * chunkRows on, in order): its summed log loss into validationLosses[item]. */
+function mlpValidationItem(s: MlpState, item: number, part: number): void {
+  const { f32, validation } = s;
+  const w = mlpKernels(s);
+  const first = item * s.chunkRows;
+  const m = Math.min(s.chunkRows, s.validationY.length - first);
+  const base = s.partStart + part * s.partSize;
+  // The slice's rows are consecutive: the input is read where it is.
+  if (validation.dense === 1) mlpForward(s, w, m, base, 1, (validation.x + first * s.cols) * 4, 0, 0, 0, -1);
+  else mlpForward(s, w, m, base, 0, 0, (validation.starts + first) * 4, validation.columns * 4, validation.values * 4, -1);
+  const z = base + s.actAt[s.sizes.length - 1];
+  let loss = 0;
+  for (let k = 0; k < m; k++) loss += mlpLogLoss(f32[z + k], s.validationY[first + k]);
+  s.validationLosses[item] = loss;
+}
+
+/**
+ * The activations of m rows into the thread's part of the memory (from `base`), layer by layer,
+ * the logits last. The input: dense rows at byte offset x (dense = 1), or compressed rows (byte
+ * offsets of starts, columns, values). With maskRow >= 0 the hidden units are multiplied by the
+ * batch's masks from that batch row on.
+ */
+function mlpForward(s: MlpState, w: MlpKernels, m: number, base: number, dense: number, x: number, starts: number, columns: number, values: number, maskRow: number): void {
+  const { sizes } = s;
+  const last = sizes.length - 2;
+  for (let l = 0; l <= last; l++) {
+    const inputs = sizes[l];
+    const units = sizes[l + 1];
+    const a = base + s.actAt[l + 1];
+    w.broadcastRow(a * 4, (s.params32 + s.biasAt[l]) * 4, m, units);
+    const K = (s.params32 + s.kernelAt[l]) * 4;
+    if (l > 0) w.gemm(a * 4, m, units, (base + s.actAt[l]) * 4, inputs, 1, K, units, inputs);
+    else if (dense === 1) w.gemm(a * 4, m, units, x, inputs, 1, K, units, inputs);
+    else w.csrTimes(a * 4, m, starts, columns, values, K, units);
+    if (l === last) break;
+    if (maskRow < 0 || s.maskAt.length === 0) w.relu(a * 4, m * units);
+    else w.reluMasked(a * 4, (s.masks + s.maskAt[l] + maskRow * units) * 4, m * units);
   }
 }
 
 /**
- * Forward and backward passes over a batch of rows, as matrices: activations[l] is batch x sizes[l]
- * (row-major; [0] unused: the first layer reads the input rows directly, skipping their zeros).
+ * Adds the chunk's gradients to the gradient buffer at `grad` (laid out as the parameters), from
+ * the output deltas and the activations of the forward pass just run in the same part.
  */
-class BatchNetwork {
-  private readonly activations: Float64Array[];
-  private readonly deltas: Float64Array[];
-  private readonly sizes: number[];
-  private readonly kernels: Float64Array[];
-  private readonly biases: Float64Array[];
-  /** Scratch: indices of a row's active units. */
-  private readonly active: Int32Array;
-  /** dLoss/dlogit per row of the batch: the caller fills it between forward and backward. */
-  readonly outputDelta: Float64Array;
-
-  constructor(weights: MlpWeights, capacity: number) {
-    ({ sizes: this.sizes, kernels: this.kernels, biases: this.biases } = weights);
-    this.activations = this.sizes.map((units) => new Float64Array(capacity * units));
-    this.deltas = this.sizes.map((units) => new Float64Array(capacity * units));
-    this.outputDelta = this.deltas[this.sizes.length - 1];
-    this.active = new Int32Array(Math.max(...this.sizes));
-  }
-
-  /** The logits of `rows` (the first rows.length values of the returned buffer, reused by the next call). */
-  forward(input: BatchInput, rows: Int32Array, dropout?: { rng: SeededRandom; keep: number }): Float64Array {
-    const { sizes, kernels, biases, activations } = this;
-    const n = rows.length;
-    const last = kernels.length - 1;
-    for (let l = 0; l <= last; l++) {
-      const inputs = sizes[l];
-      const units = sizes[l + 1];
-      const a = activations[l + 1];
-      for (let k = 0; k < n; k++) a.set(biases[l], k * units);
-      if (l === 0) input.addTimesKernel(a, rows, kernels[0], units);
-      else gemm(a, n, units, activations[l], inputs, 1, kernels[l], units, 1, inputs);
-      if (l === last) break;
-      // ReLU (and dropout). `+(v > 0)` is branch-free; a branch here mispredicts on half the units.
-      const size = n * units;
-      if (dropout === undefined) {
-        for (let i = 0; i < size; i++) a[i] *= +(a[i] > 0);
-      } else {
-        const { rng, keep } = dropout;
-        for (let i = 0; i < size; i++) a[i] *= +(a[i] > 0) * (+(rng.next() < keep) / keep);
-      }
-    }
-    return activations[last + 1];
-  }
-
-  /**
-   * Adds the batch's gradients to gradK/gradB, from outputDelta and the activations of the forward
-   * pass just run. `dropoutScale`: 1 / keep when that pass dropped units.
-   */
-  backward(input: BatchInput, rows: Int32Array, gradK: Float64Array[], gradB: Float64Array[], dropoutScale = 1): void {
-    const { sizes, kernels, activations, deltas } = this;
-    const n = rows.length;
-    for (let l = kernels.length - 1; l >= 0; l--) {
-      const inputs = sizes[l];
-      const units = sizes[l + 1];
-      const d = deltas[l + 1];
-      const gb = gradB[l];
-      for (let k = 0, o = 0; k < n; k++, o += units) for (let u = 0; u < units; u++) gb[u] += d[o + u];
-      if (l === 0) {
-        input.addTransposedTimes(gradK[0], rows, d, units);
+function mlpBackward(s: MlpState, w: MlpKernels, m: number, base: number, grad: number): void {
+  const { sizes, f32 } = s;
+  for (let l = sizes.length - 2; l >= 0; l--) {
+    const inputs = sizes[l];
+    const units = sizes[l + 1];
+    const d = (base + s.deltaAt[l + 1]) * 4;
+    w.gemm((grad + s.biasAt[l]) * 4, 1, units, s.one * 4, 0, 0, d, units, m); // += 1^T d: the column sums
+    const gK = (grad + s.kernelAt[l]) * 4;
+    if (l === 0) {
+      if (s.train.dense === 1) {
+        w.gemm(gK, inputs, units, (base + s.gatherAt) * 4, 1, inputs, d, units, m); // += x^T d
         break;
       }
-      const h = activations[l];
-      gemm(gradK[l], inputs, units, h, 1, inputs, d, units, 1, n); // += h^T d
-      // below = (d K^T) where the unit below was active, times the dropout scale (its output was
-      // relu(a) * scale); a unit whose output was 0 (inactive ReLU, or dropped) passes no gradient.
-      // Only the active units' dot products are computed: about half of them.
-      const below = deltas[l];
-      const K = kernels[l];
-      const active = this.active;
-      below.fill(0, 0, n * inputs);
-      for (let k = 0; k < n; k++) {
-        const hAt = k * inputs;
-        let count = 0;
-        for (let i = 0; i < inputs; i++) {
-          active[count] = i;
-          count += +(h[hAt + i] > 0); // a branch-free compaction: a branch would mispredict half the time
-        }
-        for (let a = 0; a < count; a++) {
-          const i = active[a];
-          below[hAt + i] = dot(d, k * units, K, i * units, units) * dropoutScale;
-        }
-      }
+      // += x^T d over the chunk's non-zeros regrouped by column: column c's are rows of d weighted
+      // by their values, a compressed-rows product into the kernel's row c.
+      const starts = (base + s.colStartsAt) * 4;
+      const colRows = (base + s.colRowsAt) * 4;
+      const colValues = (base + s.colValuesAt) * 4;
+      w.byColumn(starts, colRows, colValues, inputs, (base + s.rowStartsAt) * 4, (base + s.rowColumnsAt) * 4, (base + s.rowValuesAt) * 4, m);
+      w.csrTimes(gK, inputs, starts, colRows, colValues, d, units);
+      break;
     }
+    const h = (base + s.actAt[l]) * 4;
+    w.gemm(gK, inputs, units, h, 1, inputs, d, units, m); // += h^T d
+    // below = d K^T where the unit below was active, times the dropout scale (its output was
+    // relu(a) * scale); a unit whose output was 0 (inactive ReLU, or dropped) passes no gradient.
+    const below = base + s.deltaAt[l];
+    f32.fill(0, below, below + m * inputs);
+    w.gemm(below * 4, m, inputs, d, units, 1, s.kernelT[l] * 4, inputs, units);
+    w.activeDelta(below * 4, h, m * inputs, s.dropoutScale);
   }
-
-  /** Unweighted mean log loss over all rows of `input`, without dropout. */
-  meanLogLoss(input: BatchInput, y: Uint8Array): number {
-    const capacity = this.outputDelta.length;
-    const all = Int32Array.from({ length: y.length }, (_, i) => i);
-    let sum = 0;
-    for (let start = 0; start < y.length; start += capacity) {
-      const rows = all.subarray(start, Math.min(y.length, start + capacity));
-      const z = this.forward(input, rows);
-      for (let k = 0; k < rows.length; k++) sum += logLossOfLogit(z[k], y[rows[k]]);
-    }
-    return sum / y.length;
-  }
-}
-
-/** x[xAt .. xAt + n) . y[yAt .. yAt + n), four sums in flight. */
-function dot(x: Float64Array, xAt: number, y: Float64Array, yAt: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let u = 0;
-  for (; u + 3 < n; u += 4) {
-    s0 += x[xAt + u] * y[yAt + u];
-    s1 += x[xAt + u + 1] * y[yAt + u + 1];
-    s2 += x[xAt + u + 2] * y[yAt + u + 2];
-    s3 += x[xAt + u + 3] * y[yAt + u + 3];
-  }
-  for (; u < n; u++) s0 += x[xAt + u] * y[yAt + u];
-  return s0 + s1 + s2 + s3;
 }
 
 /**
- * C[i, j] += sum over t < depth of A[i * aRow + t * aStep] * B[t * bStep + j * bCol], for C m x n
- * row-major: one strided kernel for A B, A^T B and A B^T. Blocks of 4 x 4 outputs keep their sums
- * in locals, so each loaded value serves four multiply-adds (about 3x a plain triple loop in V8).
+ * Slice `item` of the parameters (UPDATE_SLICES of them, by index): the chunks' gradients summed
+ * in chunk order, plus the L2 term on kernel weights (their squares into squares[item]), then the
+ * Adam step in float64 and the float32 copies the kernels read (transposed too, for layers >= 1).
  */
-function gemm(
-  C: Float64Array,
-  m: number,
-  n: number,
-  A: Float64Array,
-  aRow: number,
-  aStep: number,
-  B: Float64Array,
-  bStep: number,
-  bCol: number,
-  depth: number,
-): void {
-  const m4 = m - (m % 4);
-  const n4 = n - (n % 4);
-  for (let i = 0; i < m4; i += 4) {
-    const a0 = i * aRow;
-    const a1 = a0 + aRow;
-    const a2 = a1 + aRow;
-    const a3 = a2 + aRow;
-    for (let j = 0; j < n4; j += 4) {
-      const b0 = j * bCol;
-      const b1 = b0 + bCol;
-      const b2 = b1 + bCol;
-      const b3 = b2 + bCol;
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-      for (let t = 0, ta = 0, tb = 0; t < depth; t++, ta += aStep, tb += bStep) {
-        const x0 = A[a0 + ta];
-        const x1 = A[a1 + ta];
-        const x2 = A[a2 + ta];
-        const x3 = A[a3 + ta];
-        const y0 = B[tb + b0];
-        const y1 = B[tb + b1];
-        const y2 = B[tb + b2];
-        const y3 = B[tb + b3];
-        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
-        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
-        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
-        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+function mlpUpdateItem(s: MlpState, item: number): void {
+  const { f32, sizes, paramCount } = s;
+  const w = mlpKernels(s);
+  const per = Math.ceil(paramCount / s.squares.length);
+  const lo = item * per;
+  const hi = Math.min(paramCount, lo + per);
+  const chunks = s.batch[3];
+  const a = s.adam;
+  const step = (from: number, to: number, l2: number): number =>
+    from < to ? w.adam(from, to, s.grads * 4, paramCount, chunks, s.params * 4, s.moment1 * 4, s.moment2 * 4, s.params32 * 4, a[0], a[1], l2, a[3], a[4]) : 0;
+  let squares = 0;
+  for (let l = 0; l < sizes.length - 1; l++) {
+    const inputs = sizes[l];
+    const units = sizes[l + 1];
+    const kernel = s.kernelAt[l];
+    const bias = s.biasAt[l];
+    const from = Math.max(lo, kernel);
+    const to = Math.min(hi, bias);
+    squares += step(from, to, a[2]);
+    step(Math.max(lo, bias), Math.min(hi, bias + units), 0);
+    if (l === 0 || from >= to) continue;
+    // The transposed copy: kernel entry (r, u) at kernelT[u * inputs + r].
+    const t = s.kernelT[l];
+    let r = Math.floor((from - kernel) / units);
+    let u = from - kernel - r * units;
+    for (let i = from; i < to; i++) {
+      f32[t + u * inputs + r] = f32[s.params32 + i];
+      if (++u === units) {
+        u = 0;
+        r++;
       }
-      const o0 = i * n + j;
-      const o1 = o0 + n;
-      const o2 = o1 + n;
-      const o3 = o2 + n;
-      C[o0] += c00; C[o0 + 1] += c01; C[o0 + 2] += c02; C[o0 + 3] += c03;
-      C[o1] += c10; C[o1 + 1] += c11; C[o1 + 2] += c12; C[o1 + 3] += c13;
-      C[o2] += c20; C[o2 + 1] += c21; C[o2 + 2] += c22; C[o2 + 3] += c23;
-      C[o3] += c30; C[o3 + 1] += c31; C[o3 + 2] += c32; C[o3 + 3] += c33;
     }
   }
-  // The edges: rows below m4 for every column, columns from n4 for the blocked rows.
-  for (let i = 0; i < m; i++) {
-    for (let j = i < m4 ? n4 : 0; j < n; j++) {
-      let s = 0;
-      for (let t = 0, ta = i * aRow, tb = j * bCol; t < depth; t++, ta += aStep, tb += bStep) s += A[ta] * B[tb];
-      C[i * n + j] += s;
-    }
-  }
+  s.squares[item] = squares;
 }
 
 /** max(z, 0) - z y + log(1 + e^-|z|): the log loss of logit z, finite for any z. */
-function logLossOfLogit(z: number, y: number): number {
+function mlpLogLoss(z: number, y: number): number {
   return Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
 }
 
-function sigmoid(z: number): number {
+function mlpSigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
 }
 
-/** tfjs's Adam: bias-corrected moments, w -= lr * m^ / (sqrt(v^) + epsilon). */
-class Adam {
-  private readonly m: Float64Array[];
-  private readonly v: Float64Array[];
-  private t = 0;
-
-  constructor(
-    private readonly params: Float64Array[],
-    private readonly learningRate: number,
-  ) {
-    this.m = params.map((p) => new Float64Array(p.length));
-    this.v = params.map((p) => new Float64Array(p.length));
-  }
-
-  step(gradients: Float64Array[]): void {
-    this.t++;
-    // lr * (m / c1) / (sqrt(v / c2) + epsilon), with the bias corrections taken out of the loop.
-    const root = Math.sqrt(1 - BETA2 ** this.t);
-    const lr = (this.learningRate * root) / (1 - BETA1 ** this.t);
-    const epsilon = EPSILON * root;
-    for (let k = 0; k < this.params.length; k++) {
-      const p = this.params[k];
-      const g = gradients[k];
-      const m = this.m[k];
-      const v = this.v[k];
-      for (let i = 0; i < p.length; i++) {
-        m[i] = BETA1 * m[i] + (1 - BETA1) * g[i];
-        v[i] = BETA2 * v[i] + (1 - BETA2) * g[i] * g[i];
-        p[i] -= (lr * m[i]) / (Math.sqrt(v[i]) + epsilon);
-      }
-    }
-  }
-}
+const KERNELS = [mlpTrainItem, mlpUpdateItem, mlpValidationItem];
+const HELPERS = [mlpKernels, mlpForward, mlpBackward, mlpLogLoss, mlpSigmoid];

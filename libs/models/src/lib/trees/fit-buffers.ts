@@ -1,8 +1,10 @@
 /**
- * The memory of one tree fit that its threads share (fit-threads.ts): typed arrays over
+ * The memory of one tree fit that its threads share (../fit-threads.ts): typed arrays over
  * SharedArrayBuffers, and numbers fixed for the fit. The kernels (histogram-kernel.ts,
  * row-partition.ts, row-passes.ts) read and write them; an array a fit does not use is empty.
  */
+import { shared } from '../fit-threads';
+
 export interface FitBuffers {
   /** Training rows and features. */
   rows: number;
@@ -99,25 +101,6 @@ export interface FitBuffers {
   oobList: Uint32Array;
   oobSum: Float64Array;
   oobTrees: Uint32Array;
-}
-
-/** A typed array type that can be made over a SharedArrayBuffer. */
-interface TypedArrayType<T> {
-  new (buffer: SharedArrayBuffer): T;
-  readonly BYTES_PER_ELEMENT: number;
-}
-
-/** A zeroed typed array over shared memory. */
-export function shared<T>(Type: TypedArrayType<T>, length: number): T {
-  return new Type(new SharedArrayBuffer(Math.max(0, length) * Type.BYTES_PER_ELEMENT));
-}
-
-/** The same values in shared memory (the input itself when it already is). */
-export function sharedCopy(values: Float32Array): Float32Array {
-  if (values.buffer instanceof SharedArrayBuffer) return values;
-  const copy = shared(Float32Array, values.length);
-  copy.set(values);
-  return copy;
 }
 
 /** Buffers of a fit before anything is allocated: every array empty. */

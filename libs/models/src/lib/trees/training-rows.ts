@@ -1,6 +1,6 @@
 import type { Matrix } from '../model';
-import { emptyFitBuffers, shared, sharedCopy, type FitBuffers } from './fit-buffers';
-import { FitThreads } from './fit-threads';
+import { emptyFitBuffers, type FitBuffers } from './fit-buffers';
+import { FitThreads, shared, sharedCopy } from '../fit-threads';
 import { groupFeatures, type FeatureGroup } from './feature-groups';
 import { HistogramLayout, spreadJoint } from './histogram';
 import { HISTOGRAM_HELPERS, histogramItem } from './histogram-kernel';

@@ -2,7 +2,7 @@ import { checkFitted, checkNumber } from '@purchase/core';
 import type { BinaryClassifier, FitOptions, Matrix, ModelDescription } from '../model';
 import type { FeatureImportance, TreeEnsemble } from './tree-ensemble';
 import { writeTreeModel } from './tree-model-file';
-import { defaultThreads } from './fit-threads';
+import { defaultThreads } from '../fit-threads';
 import { TREE_MODEL_FORMAT, TREE_MODEL_FORMAT_VERSION, type TreeModelDocument, type TreeModelKind } from './tree-model-format';
 
 /**

@@ -238,3 +238,22 @@ function checkShared(fields: object): void {
     }
   }
 }
+
+/** A typed array type that can be made over a SharedArrayBuffer. */
+export interface TypedArrayType<T> {
+  new (buffer: SharedArrayBuffer): T;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+/** A zeroed typed array over shared memory. */
+export function shared<T>(Type: TypedArrayType<T>, length: number): T {
+  return new Type(new SharedArrayBuffer(Math.max(0, length) * Type.BYTES_PER_ELEMENT));
+}
+
+/** The same values in shared memory (the input itself when it already is). */
+export function sharedCopy(values: Float32Array): Float32Array {
+  if (values.buffer instanceof SharedArrayBuffer) return values;
+  const copy = shared(Float32Array, values.length);
+  copy.set(values);
+  return copy;
+}

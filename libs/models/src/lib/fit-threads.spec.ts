@@ -1,5 +1,4 @@
-import { shared } from './fit-buffers';
-import { FitThreads } from './fit-threads';
+import { FitThreads, shared } from './fit-threads';
 
 interface Counts {
   runs: Int32Array;
