@@ -1,4 +1,4 @@
-export type { ModelKind, ModelDescription, FitProgress, FitOptions, BinaryClassifier } from './lib/model';
+export type { ModelKind, ModelDescription, FitProgress, FitOptions, BinaryClassifier, ColumnReplacementScoring, ColumnReplacementScorer } from './lib/model';
 export { GradientBoostedTrees } from './lib/trees/gradient-boosted-trees';
 export type { GradientBoostedTreesOptions, GradientBoostedTreesHyperparameters, GradientBoostedTreesTraining } from './lib/trees/gradient-boosted-trees';
 export { RandomForest } from './lib/trees/random-forest';

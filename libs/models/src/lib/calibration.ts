@@ -54,9 +54,9 @@ export function fitCalibration(method: CalibrationMethod, y: Uint8Array, p: Scor
     case 'none':
       return { method: 'none' };
     case 'platt':
-      return fitPlatt(y, p);
+      return fitPlatt(y, logits(p));
     case 'isotonic':
-      return fitIsotonic(y, p);
+      return new IsotonicCounts(y, p, new Int32Array(y.length), 1).fit(-1);
   }
 }
 
@@ -72,27 +72,43 @@ export interface CalibrationChoice {
  * the held-out predictions and scored on the fold left out (stratified, seeded), so isotonic's
  * flexibility is not rewarded for fitting its own points. The chosen method is then refitted on
  * all of them. `none` wins ties: calibration must earn its place.
+ *
+ * The scores are sorted once for every isotonic fit (counts per distinct score and fold; a fold's
+ * fit subtracts its own) and turned into logits once for every Platt fit; each fit sees the same
+ * rows in the same order as a fit on that fold's copy would, so the maps are the same numbers.
  */
 export function chooseCalibration(y: Uint8Array, p: Scores, options: { folds?: number; seed?: number } = {}): CalibrationChoice {
   checkBinaryInputs(y, p);
   const positives = countPositives(y);
   const folds = Math.max(2, Math.min(options.folds ?? 5, positives, y.length - positives));
   const fold = stratifiedFolds(y, folds, options.seed ?? 0);
-  const losses = {} as Record<CalibrationMethod, number>;
-  for (const method of CALIBRATION_METHODS) {
-    const calibrated = new Float64Array(y.length);
-    for (let k = 0; k < folds; k++) {
-      const train = indices(fold, (f) => f !== k);
-      const test = indices(fold, (f) => f === k);
-      const map = fitCalibration(method, pick(y, train), pickScores(p, train));
-      const out = applyCalibration(map, pickScores(p, test));
-      test.forEach((row, j) => (calibrated[row] = out[j]));
+  const z = logits(p);
+  const isotonic = new IsotonicCounts(y, p, fold, folds);
+  // The identity's held-out predictions are the scores themselves.
+  const losses: Record<CalibrationMethod, number> = { none: logLoss(y, p), platt: 0, isotonic: 0 };
+  const calibrated = new Float64Array(y.length);
+  const trainY = new Uint8Array(y.length);
+  const trainZ = new Float64Array(y.length);
+  for (let k = 0; k < folds; k++) {
+    let n = 0;
+    for (let i = 0; i < y.length; i++) {
+      if (fold[i] === k) continue;
+      trainY[n] = y[i];
+      trainZ[n++] = z[i];
     }
-    losses[method] = logLoss(y, calibrated);
+    const { a, b } = fitPlatt(trainY.subarray(0, n), trainZ.subarray(0, n));
+    for (let i = 0; i < y.length; i++) if (fold[i] === k) calibrated[i] = sigmoid(a * z[i] + b);
   }
+  losses.platt = logLoss(y, calibrated);
+  for (let k = 0; k < folds; k++) {
+    const map = isotonic.fit(k);
+    for (let i = 0; i < y.length; i++) if (fold[i] === k) calibrated[i] = clamp(interpolate(map.x, map.y, p[i]));
+  }
+  losses.isotonic = logLoss(y, calibrated);
   let best: CalibrationMethod = 'none';
   for (const method of CALIBRATION_METHODS) if (losses[method] < losses[best] - 1e-12) best = method;
-  return { map: fitCalibration(best, y, p), logLoss: losses, folds };
+  const map: CalibrationMap = best === 'none' ? { method: 'none' } : best === 'platt' ? fitPlatt(y, z) : isotonic.fit(-1);
+  return { map, logLoss: losses, folds };
 }
 
 /** Expected calibration error: the mean |observed rate - mean prediction| over `bins` equal-width bins, weighted by size. */
@@ -112,116 +128,185 @@ export function expectedCalibrationError(y: Uint8Array, p: Scores, bins = 10): n
   return ece;
 }
 
-function fitPlatt(y: Uint8Array, p: ArrayLike<number>): CalibrationMap {
+/**
+ * Platt scaling of the logits z = logit(p). Newton's method with step halving; the pass that
+ * measures the objective at a step also sums the gradient and Hessian there (sharing each row's
+ * exp(-|s|)), so an accepted step's pass serves the next iteration too.
+ */
+function fitPlatt(y: Uint8Array, z: Float64Array): { method: 'platt'; a: number; b: number } {
   // Platt (1999): targets (n+ + 1) / (n+ + 2) and 1 / (n- + 2) instead of 1 and 0, against overfitting.
   const positives = countPositives(y);
   const hi = (positives + 1) / (positives + 2);
   const lo = 1 / (y.length - positives + 2);
-  const z = Float64Array.from({ length: y.length }, (_, i) => logit(p[i]));
+  // Each row's target, looked up once rather than branched on (unpredictably) in every pass.
+  const target = new Float64Array(y.length);
+  for (let i = 0; i < y.length; i++) target[i] = y[i] ? hi : lo;
   let a = 1;
   let b = 0;
-  const objective = (a: number, b: number): number => {
-    let f = 0;
-    for (let i = 0; i < z.length; i++) {
-      const t = y[i] ? hi : lo;
-      const s = a * z[i] + b;
-      // t * log(1 + e^-s) + (1 - t) * log(1 + e^s), stably.
-      f += Math.max(s, 0) + Math.log1p(Math.exp(-Math.abs(s))) - t * s;
-    }
-    return f;
-  };
-  let f = objective(a, b);
+  let at = plattPass(target, z, a, b);
   for (let iteration = 0; iteration < 100; iteration++) {
-    let ga = 0;
-    let gb = 0;
-    let haa = 1e-12;
-    let hab = 0;
-    let hbb = 1e-12;
-    for (let i = 0; i < z.length; i++) {
-      const t = y[i] ? hi : lo;
-      const q = sigmoid(a * z[i] + b);
-      const r = q - t;
-      const w = q * (1 - q);
-      ga += r * z[i];
-      gb += r;
-      haa += w * z[i] * z[i];
-      hab += w * z[i];
-      hbb += w;
-    }
+    const { f, ga, gb, haa, hab, hbb } = at;
     const det = haa * hbb - hab * hab;
     if (!(det > 0)) break;
     let da = (hbb * ga - hab * gb) / det;
     let db = (haa * gb - hab * ga) / det;
     // Halve the Newton step until the objective decreases.
     let step = 1;
-    let next = objective(a - da, b - db);
-    while (next > f && step > 1e-10) {
+    let next = plattPass(target, z, a - da, b - db);
+    while (next.f > f && step > 1e-10) {
       step /= 2;
-      next = objective(a - da * step, b - db * step);
+      next = plattPass(target, z, a - da * step, b - db * step);
     }
     da *= step;
     db *= step;
     a -= da;
     b -= db;
-    const gain = f - next;
-    f = next;
-    if (gain <= 1e-12 * Math.max(1, Math.abs(f)) || Math.abs(ga) + Math.abs(gb) < 1e-10) break;
+    const gain = f - next.f;
+    at = next;
+    if (gain <= 1e-12 * Math.max(1, Math.abs(next.f)) || Math.abs(ga) + Math.abs(gb) < 1e-10) break;
   }
   return { method: 'platt', a, b };
 }
 
-/** Pool adjacent violators over the predictions sorted ascending (ties pooled first). */
-function fitIsotonic(y: Uint8Array, p: ArrayLike<number>): CalibrationMap {
-  const order = Array.from({ length: y.length }, (_, i) => i).sort((i, j) => p[i] - p[j]);
-  const xs: number[] = [];
-  const sums: number[] = [];
-  const weights: number[] = [];
-  for (const i of order) {
-    const x = p[i];
-    if (xs.length > 0 && xs[xs.length - 1] === x) {
-      sums[sums.length - 1] += y[i];
-      weights[weights.length - 1] += 1;
-    } else {
-      xs.push(x);
-      sums.push(y[i]);
-      weights.push(1);
+/**
+ * Platt's objective at (a, b), sum over rows of t log(1 + e^-s) + (1 - t) log(1 + e^s) with
+ * s = a z + b (stably), and its gradient and Hessian (plus 1e-12 on the diagonal), summed row by row in order.
+ */
+function plattPass(target: Float64Array, z: Float64Array, a: number, b: number) {
+  let f = 0;
+  let ga = 0;
+  let gb = 0;
+  let haa = 1e-12;
+  let hab = 0;
+  let hbb = 1e-12;
+  for (let i = 0; i < z.length; i++) {
+    const t = target[i];
+    const zi = z[i];
+    const s = a * zi + b;
+    const e = Math.exp(-Math.abs(s));
+    f += Math.max(s, 0) + Math.log1p(e) - t * s;
+    // sigmoid(s), as sigmoid() computes it: exp(-|s|) is exp(-s) for s >= 0 and exp(s) below.
+    const q = s >= 0 ? 1 / (1 + e) : e / (1 + e);
+    const r = q - t;
+    const w = q * (1 - q);
+    ga += r * zi;
+    gb += r;
+    haa += w * zi * zi;
+    hab += w * zi;
+    hbb += w;
+  }
+  return { f, ga, gb, haa, hab, hbb };
+}
+
+/**
+ * The counts an isotonic fit needs, for every fold at once: the distinct scores ascending, and per
+ * distinct score and fold the number of rows and of positives. Pool adjacent violators only sees
+ * per-distinct-score sums and counts, so a fit leaving out fold k (or none: -1) subtracts that
+ * fold's counts from the totals instead of sorting its rows again; the counts are integers, exact.
+ */
+class IsotonicCounts {
+  /** Distinct scores, ascending (-0 and +0 are one). */
+  private readonly values: Float64Array;
+  /** [distinct * folds + fold]: rows, and positives among them. */
+  private readonly rows: Int32Array;
+  private readonly positives: Int32Array;
+  private readonly totalRows: Int32Array;
+  private readonly totalPositives: Int32Array;
+  /** Per fold, its first row (in data order) scoring zero, or -1: the sign of zero a fit reports is that of its first such row. */
+  private readonly firstZero: Int32Array;
+
+  constructor(
+    y: Uint8Array,
+    private readonly p: Scores,
+    fold: Int32Array,
+    private readonly folds: number,
+  ) {
+    const sorted = new Float64Array(p);
+    sorted.sort();
+    let m = 0;
+    for (let k = 0; k < sorted.length; k++) if (m === 0 || sorted[k] !== sorted[m - 1]) sorted[m++] = sorted[k];
+    const values = sorted.slice(0, m);
+    this.values = values;
+    this.rows = new Int32Array(m * folds);
+    this.positives = new Int32Array(m * folds);
+    this.totalRows = new Int32Array(m);
+    this.totalPositives = new Int32Array(m);
+    this.firstZero = new Int32Array(folds).fill(-1);
+    for (let i = 0; i < p.length; i++) {
+      const v = p[i];
+      // The first distinct value >= v, which is v.
+      let lo = 0;
+      let hi = m - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (values[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      const f = fold[i];
+      this.rows[lo * folds + f]++;
+      this.positives[lo * folds + f] += y[i];
+      this.totalRows[lo]++;
+      this.totalPositives[lo] += y[i];
+      if (v === 0 && this.firstZero[f] < 0) this.firstZero[f] = i;
     }
   }
-  // Blocks: [start x index, end x index], mean, weight; merged while decreasing.
-  const start: number[] = [];
-  const end: number[] = [];
-  const mean: number[] = [];
-  const weight: number[] = [];
-  for (let k = 0; k < xs.length; k++) {
-    start.push(k);
-    end.push(k);
-    mean.push(sums[k] / weights[k]);
-    weight.push(weights[k]);
-    while (mean.length > 1 && mean[mean.length - 2] >= mean[mean.length - 1]) {
-      const w = weight[weight.length - 2] + weight[weight.length - 1];
-      const m = (mean[mean.length - 2] * weight[weight.length - 2] + mean[mean.length - 1] * weight[weight.length - 1]) / w;
-      end[end.length - 2] = end[end.length - 1];
-      mean[mean.length - 2] = m;
-      weight[weight.length - 2] = w;
-      start.pop();
-      end.pop();
-      mean.pop();
-      weight.pop();
+
+  /** Pool adjacent violators over the rows outside fold `excluded` (-1: all rows), ties pooled first. */
+  fit(excluded: number): { method: 'isotonic'; x: number[]; y: number[] } {
+    const { values, folds } = this;
+    const m = values.length;
+    const own = (counts: Int32Array, d: number) => (excluded < 0 ? 0 : counts[d * folds + excluded]);
+    // Blocks: [start, end] (indices into the distinct values present), mean, weight; merged while decreasing.
+    const xs = new Float64Array(m);
+    const start = new Int32Array(m);
+    const end = new Int32Array(m);
+    const mean = new Float64Array(m);
+    const weight = new Float64Array(m);
+    let present = 0;
+    let blocks = 0;
+    for (let d = 0; d < m; d++) {
+      const rows = this.totalRows[d] - own(this.rows, d);
+      if (rows === 0) continue;
+      const k = present++;
+      xs[k] = values[d] === 0 ? this.zero(excluded) : values[d];
+      start[blocks] = k;
+      end[blocks] = k;
+      mean[blocks] = (this.totalPositives[d] - own(this.positives, d)) / rows;
+      weight[blocks] = rows;
+      blocks++;
+      while (blocks > 1 && mean[blocks - 2] >= mean[blocks - 1]) {
+        const w = weight[blocks - 2] + weight[blocks - 1];
+        const merged = (mean[blocks - 2] * weight[blocks - 2] + mean[blocks - 1] * weight[blocks - 1]) / w;
+        end[blocks - 2] = end[blocks - 1];
+        mean[blocks - 2] = merged;
+        weight[blocks - 2] = w;
+        blocks--;
+      }
     }
-  }
-  // Each block gives its two ends (one point when it holds one x), so the map is a step function
-  // between blocks' ends and linear across a gap between blocks.
-  const x: number[] = [];
-  const yOut: number[] = [];
-  for (let k = 0; k < mean.length; k++) {
-    x.push(xs[start[k]]);
-    yOut.push(mean[k]);
-    if (end[k] !== start[k]) {
-      x.push(xs[end[k]]);
+    // Each block gives its two ends (one point when it holds one x), so the map is a step function
+    // between blocks' ends and linear across a gap between blocks.
+    const x: number[] = [];
+    const yOut: number[] = [];
+    for (let k = 0; k < blocks; k++) {
+      x.push(xs[start[k]]);
       yOut.push(mean[k]);
+      if (end[k] !== start[k]) {
+        x.push(xs[end[k]]);
+        yOut.push(mean[k]);
+      }
     }
+    return { method: 'isotonic', x, y: yOut };
   }
-  return { method: 'isotonic', x, y: yOut };
+
+  /** Zero as the first row scoring zero outside fold `excluded` holds it: +0 or -0. */
+  private zero(excluded: number): number {
+    let first = -1;
+    for (let f = 0; f < this.folds; f++) {
+      const row = this.firstZero[f];
+      if (f !== excluded && row >= 0 && (first < 0 || row < first)) first = row;
+    }
+    return this.p[first];
+  }
 }
 
 function interpolate(x: readonly number[], y: readonly number[], v: number): number {
@@ -239,18 +324,10 @@ function interpolate(x: readonly number[], y: readonly number[], v: number): num
   return span > 0 ? y[lo] + ((y[hi] - y[lo]) * (v - x[lo])) / span : y[hi];
 }
 
-function indices(values: ArrayLike<number>, keep: (v: number) => boolean): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++) if (keep(values[i])) out.push(i);
-  return out;
-}
-
-function pick(y: Uint8Array, rows: readonly number[]): Uint8Array {
-  return Uint8Array.from(rows, (r) => y[r]);
-}
-
-function pickScores(p: ArrayLike<number>, rows: readonly number[]): Float64Array {
-  return Float64Array.from(rows, (r) => p[r]);
+function logits(p: Scores): Float64Array {
+  const z = new Float64Array(p.length);
+  for (let i = 0; i < p.length; i++) z[i] = logit(p[i]);
+  return z;
 }
 
 function logit(p: number): number {

@@ -50,3 +50,19 @@ export interface BinaryClassifier {
   /** Releases native or tensor memory (tfjs); a no-op for pure-JS models. */
   dispose(): void;
 }
+
+/**
+ * An optional capability of a model: scoring one matrix many times with one column replaced, as
+ * permutation importance does, faster than predictProba of each modified copy (a tree ensemble
+ * walks again only the trees that split on the column). The probabilities are predictProba's of
+ * the modified matrix, bit for bit.
+ */
+export interface ColumnReplacementScoring {
+  /** A scorer of X (as it is now) with one column replaced at a time; null when this model has no faster way. */
+  columnReplacementScorer(X: Matrix): ColumnReplacementScorer | null;
+}
+
+export interface ColumnReplacementScorer {
+  /** predictProba of X with column `column` replaced by `values` (one per row). */
+  predictProbaWithColumn(column: number, values: Float32Array): Float32Array;
+}

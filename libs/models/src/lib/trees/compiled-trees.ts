@@ -1,4 +1,3 @@
-import type { Matrix } from '../model';
 import { NodeTableTrees } from './node-table-trees';
 import { MAX_PADDED_DEPTH, PaddedTrees, treeDepth } from './padded-trees';
 import type { TreeNodes } from './tree-nodes';
@@ -10,7 +9,7 @@ import type { TreeNodes } from './tree-nodes';
  * code runs for a freshly fitted model and a loaded one, which is what makes their outputs
  * bit-identical.
  */
-export function compileTrees(trees: readonly TreeNodes[], cuts: readonly Float64Array[]): { addLeafSums(X: Matrix, out: Float64Array): void } {
+export function compileTrees(trees: readonly TreeNodes[], cuts: readonly Float64Array[]): PaddedTrees | NodeTableTrees {
   const padded = trees.every((tree) => treeDepth(tree) <= MAX_PADDED_DEPTH);
   return padded ? new PaddedTrees(trees, cuts) : new NodeTableTrees(trees, cuts);
 }

@@ -2,6 +2,7 @@ import type { Matrix } from '../model';
 import { float32AtMost } from './float32-threshold';
 import { padCuts } from './quantile-bins';
 import type { TreeNodes } from './tree-nodes';
+import { ColumnReplacedSums, type PaddedTreesLayout } from './column-replaced-sums';
 
 /** Deepest tree laid out complete: 2^12 leaves is 32 KiB of leaf values per tree. */
 export const MAX_PADDED_DEPTH = 12;
@@ -45,6 +46,11 @@ export class PaddedTrees {
   private readonly usedFeatures: Int32Array;
   /** Trees [chunkStart[k], chunkStart[k + 1]) are walked together: at most TREES_BYTES of them (or one tree). */
   private readonly chunkStart: Int32Array;
+  /** Per inner node: the feature it splits on, -1 for padding. */
+  private readonly splitFeature: Int32Array;
+  /** Per feature f: the trees with a split on f, ascending, from treesUsingStart[f] to treesUsingStart[f + 1]. */
+  private readonly treesUsing: Int32Array;
+  private readonly treesUsingStart: Int32Array;
   /** Scratch: codes of one block of rows, row-major, 2 per feature; and their leaf sums. */
   private codes = new Uint8Array(0);
   private readonly sums = new Float64Array(BLOCK);
@@ -63,6 +69,7 @@ export class PaddedTrees {
       leaves += 2 ** this.depth[t];
     }
     this.nodes = new Int32Array(inner);
+    this.splitFeature = new Int32Array(inner).fill(-1);
     this.leafValue = new Float64Array(leaves);
     const padded = padCuts(cuts, (n) => new Float32Array(n), (n) => new Int32Array(n), float32AtMost);
     this.cutValues = padded.values;
@@ -71,6 +78,10 @@ export class PaddedTrees {
     const used = new Set<number>();
     trees.forEach((tree) => tree.feature.forEach((f) => f >= 0 && used.add(f)));
     this.usedFeatures = Int32Array.from([...used].sort((a, b) => a - b));
+    const using = cuts.map((_, f) => trees.flatMap((tree, t) => (tree.feature.includes(f) ? [t] : [])));
+    this.treesUsing = Int32Array.from(using.flat());
+    this.treesUsingStart = Int32Array.from([0, ...using.map((list) => list.length)]);
+    for (let f = 0; f < using.length; f++) this.treesUsingStart[f + 1] += this.treesUsingStart[f];
     trees.forEach((tree, t) => this.place(tree, t));
     const starts = [0];
     for (let t = 0, bytes = 0; t < nTrees; t++) {
@@ -100,28 +111,64 @@ export class PaddedTrees {
       return;
     }
     this.nodes[this.nodeStart[t] + i] = ((2 * f + (tree.defaultLeft[n] ? 0 : 1)) << 8) | tree.splitBin[n];
+    this.splitFeature[this.nodeStart[t] + i] = f;
     this.place(tree, t, tree.left[n], 2 * i + 1, d + 1);
     this.place(tree, t, tree.right[n], 2 * i + 2, d + 1);
   }
 
   /** codes[j * 2cols + 2f (+1)] = the codes of X[start + j, f] for the used features f. */
-  private quantise(X: Matrix, start: number, n: number): void {
-    const { data, cols } = X;
-    const { cutStart, cutHalf, cutValues, usedFeatures, codes } = this;
-    const width = 2 * cols;
-    for (let u = 0; u < usedFeatures.length; u++) {
-      const f = usedFeatures[u];
-      const first = cutStart[f];
-      const half = cutHalf[f];
-      for (let j = 0, at = start * cols + f, o = 2 * f; j < n; j++, at += cols, o += width) {
-        const x = data[at];
-        // NaN exceeds no threshold: code 0 in the left slot, 255 in the right one.
-        let lo = 0;
-        for (let h = half; h > 0; h >>= 1) lo += h * +(x > cutValues[first + lo + h - 1]);
-        codes[o] = lo;
-        codes[o + 1] = lo + 255 * +(x !== x);
-      }
+  private quantise(X: Matrix, start: number, n: number, codes: Uint8Array = this.codes): void {
+    for (let u = 0; u < this.usedFeatures.length; u++) {
+      const f = this.usedFeatures[u];
+      this.quantiseColumn(X.data, start * X.cols + f, X.cols, n, f, codes, 2 * f, 2 * X.cols);
     }
+  }
+
+  /** codes[o + j * width (+1)] = the codes of feature f's value values[at + j * stride], for j < n. */
+  private quantiseColumn(values: Float32Array, at: number, stride: number, n: number, f: number, codes: Uint8Array, o: number, width: number): void {
+    const { cutValues } = this;
+    const first = this.cutStart[f];
+    const half = this.cutHalf[f];
+    for (let j = 0; j < n; j++, at += stride, o += width) {
+      const x = values[at];
+      // NaN exceeds no threshold: code 0 in the left slot, 255 in the right one.
+      let lo = 0;
+      for (let h = half; h > 0; h >>= 1) lo += h * +(x > cutValues[first + lo + h - 1]);
+      codes[o] = lo;
+      codes[o + 1] = lo + 255 * +(x !== x);
+    }
+  }
+
+  /** Per leaf (indexed as leafValue): 1 when the path to it passes a split on feature f, so a row reaching it may go elsewhere when f changes. */
+  private leavesBelowSplitsOn(f: number): Uint8Array {
+    const out = new Uint8Array(this.leafValue.length);
+    for (let u = this.treesUsingStart[f]; u < this.treesUsingStart[f + 1]; u++) {
+      const t = this.treesUsing[u];
+      const inner = 2 ** this.depth[t] - 1;
+      const below = new Uint8Array(2 * inner + 1);
+      for (let i = 0; i < inner; i++) {
+        if (below[i] || this.splitFeature[this.nodeStart[t] + i] === f) below[2 * i + 1] = below[2 * i + 2] = 1;
+      }
+      out.set(below.subarray(inner), this.leafStart[t]);
+    }
+    return out;
+  }
+
+  /** Leaf sums of X with one column replaced at a time (see ColumnReplacedSums). */
+  columnReplacedSums(X: Matrix): ColumnReplacedSums {
+    const layout: PaddedTreesLayout = {
+      depth: this.depth,
+      nodeStart: this.nodeStart,
+      leafStart: this.leafStart,
+      nodes: this.nodes,
+      leafValue: this.leafValue,
+      treesUsing: this.treesUsing,
+      treesUsingStart: this.treesUsingStart,
+      leavesBelowSplitsOn: (f) => this.leavesBelowSplitsOn(f),
+      quantiseAll: (M, codes) => this.quantise(M, 0, M.rows, codes),
+      quantiseColumnInto: (values, f, n, codes, o, width) => this.quantiseColumn(values, 0, 1, n, f, codes, o, width),
+    };
+    return new ColumnReplacedSums(layout, X);
   }
 
   /** out[r] += the leaf values row r reaches, tree after tree. */

@@ -1,5 +1,6 @@
-import type { Matrix } from '../model';
+import type { ColumnReplacementScorer, Matrix } from '../model';
 import { compileTrees } from './compiled-trees';
+import { PaddedTrees } from './padded-trees';
 import { checkPredictInput, type ModelInputs } from '../check-model-inputs';
 import { treeFromJson, treeToJson, type TreeModelDocument, type TreeModelKind } from './tree-model-format';
 import type { TreeNodes } from './tree-nodes';
@@ -41,13 +42,31 @@ export class TreeEnsemble {
     checkPredictInput(X, this.inputWidth, TREE_INPUTS);
     const sums = new Float64Array(X.rows);
     this.compiled.addLeafSums(X, sums);
-    const out = new Float32Array(X.rows);
+    return this.probabilities(sums);
+  }
+
+  /**
+   * predictProba of X with one column replaced at a time, walking again only the trees that split
+   * on that column (see ColumnReplacedSums); null for trees compiled as a node table (deeper than
+   * MAX_PADDED_DEPTH).
+   */
+  columnReplacementScorer(X: Matrix): ColumnReplacementScorer | null {
+    checkPredictInput(X, this.inputWidth, TREE_INPUTS);
+    if (!(this.compiled instanceof PaddedTrees)) return null;
+    const sums = this.compiled.columnReplacedSums(X);
+    return { predictProbaWithColumn: (column, values) => this.probabilities(sums.sumsWith(column, values)) };
+  }
+
+  /** A row's probability from the sum of its leaf values. */
+  private probabilities(sums: Float64Array): Float32Array {
+    const rows = sums.length;
+    const out = new Float32Array(rows);
     if (this.kind === 'gbdt') {
       const base = this.baseScore;
-      for (let r = 0; r < X.rows; r++) out[r] = 1 / (1 + Math.exp(-(base + sums[r])));
+      for (let r = 0; r < rows; r++) out[r] = 1 / (1 + Math.exp(-(base + sums[r])));
     } else {
       const n = this.trees.length;
-      for (let r = 0; r < X.rows; r++) out[r] = sums[r] / n;
+      for (let r = 0; r < rows; r++) out[r] = sums[r] / n;
     }
     return out;
   }

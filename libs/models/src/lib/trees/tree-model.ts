@@ -1,5 +1,5 @@
 import { checkFitted, checkNumber } from '@purchase/core';
-import type { BinaryClassifier, FitOptions, Matrix, ModelDescription } from '../model';
+import type { BinaryClassifier, ColumnReplacementScorer, ColumnReplacementScoring, FitOptions, Matrix, ModelDescription } from '../model';
 import type { FeatureImportance, TreeEnsemble } from './tree-ensemble';
 import { writeTreeModel } from './tree-model-file';
 import { defaultThreads } from '../fit-threads';
@@ -9,7 +9,7 @@ import { TREE_MODEL_FORMAT, TREE_MODEL_FORMAT_VERSION, type TreeModelDocument, t
  * What the boosted trees and the forest share once fitted: prediction, importance, description and
  * the artifact. Subclasses learn (fit) and say how they are named in errors.
  */
-export abstract class TreeModel<Hyperparameters extends object, Training extends object> implements BinaryClassifier {
+export abstract class TreeModel<Hyperparameters extends object, Training extends object> implements BinaryClassifier, ColumnReplacementScoring {
   abstract readonly kind: TreeModelKind;
   readonly hyperparameters: Readonly<Hyperparameters>;
   protected ensemble: TreeEnsemble | null = null;
@@ -30,6 +30,11 @@ export abstract class TreeModel<Hyperparameters extends object, Training extends
 
   predictProba(X: Matrix): Float32Array {
     return this.fitted().predictProba(X);
+  }
+
+  /** Scores X with one column replaced at a time, walking again only the trees that split on it: predictProba's numbers. */
+  columnReplacementScorer(X: Matrix): ColumnReplacementScorer | null {
+    return this.fitted().columnReplacementScorer(X);
   }
 
   /** Feature importance by total gain (and its share) and by number of splits. */
