@@ -31,7 +31,7 @@ describe('benchCli', () => {
   });
 
   it.each([
-    [['nosuch'], 'bench: unknown section "nosuch" (one of data, features, models, tfjs-fit, trees, evaluation, training, inference, api); see npm run bench -- --help'],
+    [['nosuch'], 'bench: unknown section "nosuch" (one of data, features, models, tfjs-fit, trees, tuning, evaluation, training, inference, api); see npm run bench -- --help'],
     [['--nope'], 'bench: unknown option --nope; see npm run bench -- --help'],
   ])('exits 2 for %j with one line: %s', async (argv, line) => {
     expect(await benchCli(argv)).toBe(2);

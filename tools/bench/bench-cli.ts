@@ -9,6 +9,7 @@ import * as modelsBench from './models.bench';
 import * as tfjsFitBench from './tfjs-fit.bench';
 import * as trainingRunBench from './training-run.bench';
 import * as treesBench from './trees.bench';
+import * as tuningBench from './tuning.bench';
 
 export interface BenchSection {
   meaning: string;
@@ -27,6 +28,11 @@ export const SECTIONS: Record<string, BenchSection> = {
   trees: {
     meaning: 'gradient-boosted trees on 1M sessions beside XGBoost hist on one thread (when python3-xgboost is installed)',
     run: treesBench.run,
+  },
+  tuning: {
+    meaning:
+      'gbdt untuned and tuned (--tune search under cross-validation) beside XGBoost with early stopping: test ROC AUC over split seeds 1-5 on the UCI file and 20k generated sessions; ECE before/after calibration (BENCH_TUNE_TRIALS, BENCH_SESSIONS)',
+    run: tuningBench.run,
   },
   evaluation: {
     meaning: 'argsort, the metrics on 1M scores, bootstrap and permutation importance; scikit-learn when installed',

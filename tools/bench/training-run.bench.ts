@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
-import { sessionChunks } from '../generate-data/sessions';
+import { writeSessions } from './session-file';
 import { printTable } from './table';
 import { pythonWith } from './python-peer';
 
@@ -88,12 +87,6 @@ function row(run: string, pipeline: string, r: RunResult): Record<string, string
   return { run, pipeline, 'wall s': r.wallSeconds.toFixed(1), 'peak RSS MB': Math.round(r.peakRssMb), 'trees test AUC': r.auc.trees.toFixed(4), 'lr test AUC': r.auc.lr.toFixed(4) };
 }
 
-async function writeSessions(file: string, rows: number, seed: number): Promise<void> {
-  const out = createWriteStream(file);
-  for (const chunk of sessionChunks({ rows, seed })) if (!out.write(chunk)) await once(out, 'drain');
-  out.end();
-  await once(out, 'finish');
-}
 
 /**
  * Runs a command in a fresh process, under /usr/bin/time when it is there (its peak RSS then), and

@@ -1,11 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { rocAuc, type Matrix } from '@purchase/core';
-import { sessionChunks } from '../generate-data/sessions';
+import { writeSessions } from './session-file';
 import { Sampler } from '../generate-data/sampler';
 import { printTable } from './table';
 import { TREES_BENCH_PARAMS } from './trees-bench-params';
@@ -87,12 +85,6 @@ function resultRow(model: string, threads: number, result: PeerResult, testRows:
   };
 }
 
-async function writeSessions(file: string, rows: number, seed: number): Promise<void> {
-  const out = createWriteStream(file);
-  for (const chunk of sessionChunks({ rows, seed })) if (!out.write(chunk)) await once(out, 'drain');
-  out.end();
-  await once(out, 'finish');
-}
 
 /**
  * The numeric encoding both learners see: numbers as floats, device and customer type as codes

@@ -9,6 +9,7 @@ import {
   DEFAULT_COSTS,
   isCalibrationSetting,
   isCandidateName,
+  tunableCandidates,
   type CandidateName,
   type ThresholdRule,
 } from '@purchase/training';
@@ -73,8 +74,9 @@ export const TRAIN_CLI = {
       value: 'N',
       default: '0',
       meaning:
-        'seeded random search of N gbdt configurations besides the defaults (depth, learning rate, min child weight, lambda, subsample, ' +
-        'column sample), each cross-validated on train + validation with early stopping; the lowest out-of-fold log loss is trained',
+        'seeded random search of N configurations besides the defaults for each listed model with a search space (gbdt: depth, learning rate, ' +
+        'min child weight, lambda, subsample, column sample; rf: depth, min samples per leaf, features per split; mlp: hidden layers, dropout, ' +
+        'learning rate, L2), each cross-validated on train + validation; the lowest out-of-fold log loss is trained. lr keeps C = 1',
     },
     value: {
       type: 'string',
@@ -145,7 +147,9 @@ export function trainCommand(args: ParsedCommandLine<typeof TRAIN_CLI>): TrainCo
   if (!Number.isInteger(cvRepeats) || cvRepeats < 1) throw new UsageError(`--cv-repeats must be an integer >= 1, got "${values['cv-repeats']}"`);
   const tune = Number(values.tune);
   if (!Number.isInteger(tune) || tune < 0) throw new UsageError(`--tune must be an integer >= 0, got "${values.tune}"`);
-  if (tune > 0 && !models.includes('gbdt')) throw new UsageError(`--tune searches the gbdt hyperparameters; add gbdt to --models "${values.models}"`);
+  if (tune > 0 && tunableCandidates(models as CandidateName[]).length === 0) {
+    throw new UsageError(`--tune searches the hyperparameters of ${tunableCandidates(CANDIDATE_NAMES).join(', ')}; --models "${values.models}" lists none of them`);
+  }
   const positive = (name: string, text: string | undefined) => {
     if (text === undefined) return undefined;
     const x = Number(text);

@@ -45,6 +45,8 @@ describe('trainCommand', () => {
     expect(parseTrainArgs(['--cv', '0'])).toMatchObject({ cvFolds: 0 });
     expect(parseTrainArgs([]).cvFolds).toBeUndefined();
     expect(parseTrainArgs(['--tune', '20'])).toMatchObject({ tune: 20 });
+    // Any listed model with a search space will do: lr is trained as it is beside it.
+    expect(parseTrainArgs(['--tune', '3', '--models', 'lr,rf'])).toMatchObject({ tune: 3, models: ['lr', 'rf'] });
   });
 
   it('reads --delimiter', () => {
@@ -64,7 +66,7 @@ describe('trainCommand', () => {
     [['--cv', '1'], '--cv must be 0 (the validation split) or an integer >= 2 (folds), got "1"'],
     [['--cv-repeats', '0'], '--cv-repeats must be an integer >= 1, got "0"'],
     [['--tune', '2.5'], '--tune must be an integer >= 0, got "2.5"'],
-    [['--tune', '5', '--models', 'lr'], '--tune searches the gbdt hyperparameters; add gbdt to --models "lr"'],
+    [['--tune', '5', '--models', 'lr'], '--tune searches the hyperparameters of mlp, gbdt, rf; --models "lr" lists none of them'],
     [['--calibration', 'beta'], '--calibration must be one of auto, none, platt, isotonic, got "beta"'],
     [['--cost', 'cheap'], '--cost must be a number >= 0, got "cheap"'],
     [['--max-rejected', '5'], '--max-rejected is a share of rows between 0 and 1, got "5"'],

@@ -184,22 +184,45 @@ function tuningSections(report: EvaluationReport): ReportSection[] {
   return having(report.models, 'tuning').map((m) => {
     const t = m.tuning;
     const names = Object.keys(t.trials[0].hyperparameters);
-    const value = (x: number | undefined) => (x === undefined ? '-' : Number.isInteger(x) ? formatCount(x) : String(x));
     const rows = t.trials.map((trial, i): ReportCell[] => {
       const label = i === t.best ? { text: `${i === 0 ? 'defaults' : i} (chosen)`, strong: true as const } : i === 0 ? 'defaults' : String(i);
-      return [label, ...names.map((n) => value(trial.hyperparameters[n])), value(trial.steps), formatMetric(trial.logLoss), formatMetric(trial.rocAuc)];
+      const steps = t.stepUnit === undefined ? [] : [hyperparameterText(trial.steps)];
+      return [label, ...names.map((n) => hyperparameterText(trial.hyperparameters[n])), ...steps, formatMetric(trial.logLoss), formatMetric(trial.rocAuc)];
     });
+    const stopping = t.stepUnit === undefined ? '' : ', early stopping on each held-out fold';
     return section(`Hyperparameter search (${m.name})`, [
       {
         kind: 'paragraph',
         text:
           `Seeded random search: the defaults and ${t.trials.length - 1} random configurations, each cross-validated on the same ` +
-          `${t.folds} stratified folds x ${t.repeats} of train + validation, early stopping on each held-out fold; the lowest out-of-fold log loss ` +
-          `(of the raw probabilities) is chosen and trained with.`,
+          `${t.folds} stratified folds x ${t.repeats} of train + validation${stopping}; the lowest out-of-fold log loss ` +
+          `(of the raw probabilities) is chosen and trained with. Search space: ${t.space}.`,
       },
-      table(['trial', ...names, 'trees (mean stop)', 'out-of-fold log loss', 'out-of-fold ROC AUC'], rows),
+      table(['trial', ...names, ...(t.stepUnit === undefined ? [] : [`${t.stepUnit} (mean stop)`]), 'out-of-fold log loss', 'out-of-fold ROC AUC'], rows),
     ]);
   });
+}
+
+/** A searched value as the report prints it: counts grouped, layer sizes as 64-32, the rest as trained with. */
+function hyperparameterText(x: number | string | readonly number[] | undefined): string {
+  if (x === undefined) return '-';
+  if (typeof x === 'string') return x;
+  if (typeof x === 'number') return Number.isInteger(x) ? formatCount(x) : String(x);
+  return x.join('-');
+}
+
+/** The model card's line on a searched model: which trial it is and the values it was trained with. */
+function chosenHyperparameters(m: ModelReport): string[] {
+  if (!m.tuning) return [];
+  const t = m.tuning;
+  const chosen = t.trials[t.best];
+  const values = Object.entries(chosen.hyperparameters).map(([k, v]) => `${k} ${hyperparameterText(v)}`);
+  const which = t.best === 0 ? 'the defaults, the best' : `trial ${t.best}`;
+  const against = t.best === 0 ? '' : ` against ${formatMetric(t.trials[0].logLoss)} for the defaults`;
+  return [
+    `Hyperparameters: ${which} of a seeded random search of ${t.trials.length} configurations (${t.folds}-fold x ${t.repeats} cross-validation, ` +
+      `out-of-fold log loss ${formatMetric(chosen.logLoss)}${against}): ${values.join(', ')}.`,
+  ];
 }
 
 function dataSection(report: EvaluationReport): ReportSection {
@@ -569,6 +592,7 @@ function modelCardSections(report: EvaluationReport): ReportSection[] {
     `ROC AUC ${withCi(m.rocAuc, ci && ci.split === split ? ci.rocAuc : undefined)}, PR AUC ${formatMetric(m.prAuc)}, ` +
       `log loss ${formatMetric(m.logLoss)}, Brier ${formatMetric(m.brier)}.`,
     `Against the always-purchase baseline: ${comparison.verdict}.`,
+    ...chosenHyperparameters(selected),
   ];
   const sections = [
     section('Model card', []),

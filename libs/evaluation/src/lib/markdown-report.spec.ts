@@ -126,6 +126,54 @@ describe('renderMarkdownReport', () => {
     expect(text).toContain('| **gbdt (selected)** | 5 x 2 | 0.909 ± 0.016 | 0.805 ± 0.115 | 69 |');
   });
 
+  it("lists each searched model's trials with their values, and the selected one's chosen values in the model card", () => {
+    expect(md).not.toContain('## Hyperparameter search');
+    expect(md).not.toContain('- Hyperparameters:');
+    const r = sampleReport();
+    r.models[1].tuning = {
+      space: 'hidden layers one of 32, 64-32',
+      folds: 3,
+      repeats: 1,
+      stepUnit: 'epochs',
+      trials: [
+        { hyperparameters: { hiddenLayers: [64, 32], dropout: 0.1 }, logLoss: 0.41, rocAuc: 0.81, steps: 150 },
+        { hyperparameters: { hiddenLayers: [32], dropout: 0.2345 }, logLoss: 0.39, rocAuc: 0.82, steps: 1200 },
+      ],
+      best: 1,
+    };
+    r.models[2].tuning = {
+      space: 'depth 3 to 16',
+      folds: 3,
+      repeats: 1,
+      trials: [
+        { hyperparameters: { maxDepth: 12, maxFeatures: 'sqrt' }, logLoss: 0.3, rocAuc: 0.9 },
+        { hyperparameters: { maxDepth: 3, maxFeatures: 0.4797 }, logLoss: 0.31, rocAuc: 0.89 },
+      ],
+      best: 0,
+    };
+    const text = renderMarkdownReport(r);
+    expect(text).toContain(
+      'Seeded random search: the defaults and 1 random configurations, each cross-validated on the same 3 stratified folds x 1 of train + validation, ' +
+        'early stopping on each held-out fold; the lowest out-of-fold log loss (of the raw probabilities) is chosen and trained with. Search space: hidden layers one of 32, 64-32.',
+    );
+    expect(text).toContain('| trial | hiddenLayers | dropout | epochs (mean stop) | out-of-fold log loss | out-of-fold ROC AUC |');
+    expect(text).toContain('| defaults | 64-32 | 0.1 | 150 | 0.410 | 0.810 |');
+    expect(text).toContain('| **1 (chosen)** | 32 | 0.2345 | 1,200 | 0.390 | 0.820 |');
+    // A model that does not stop early: no steps column, no early stopping named.
+    const rf = text.split('## Hyperparameter search (gbdt)')[1].split('\n## ')[0];
+    expect(rf).toContain('folds x 1 of train + validation; the lowest');
+    expect(rf).toContain('| trial | maxDepth | maxFeatures | out-of-fold log loss | out-of-fold ROC AUC |');
+    expect(rf).toContain('| **defaults (chosen)** | 12 | sqrt | 0.300 | 0.900 |');
+    // gbdt is the selected model here.
+    expect(text).toContain(
+      '- Hyperparameters: the defaults, the best of a seeded random search of 2 configurations (3-fold x 1 cross-validation, out-of-fold log loss 0.300): maxDepth 12, maxFeatures sqrt.',
+    );
+    r.models[2].tuning.best = 1;
+    expect(renderMarkdownReport(r)).toContain(
+      '- Hyperparameters: trial 1 of a seeded random search of 2 configurations (3-fold x 1 cross-validation, out-of-fold log loss 0.310 against 0.300 for the defaults): maxDepth 3, maxFeatures 0.4797.',
+    );
+  });
+
   it('is a pure function of the data', () => {
     expect(renderMarkdownReport(sampleReport())).toBe(md);
   });

@@ -92,13 +92,17 @@ export interface ModelReport {
     steps?: number;
   };
   /**
-   * A random search of the model's hyperparameters (trial 0: its defaults), each cross-validated on
-   * the same `folds` x `repeats`; `best` is the trial chosen (the lowest out-of-fold log loss).
+   * A random search of the model's hyperparameters (trial 0: its defaults) drawn from `space` (in
+   * words), each cross-validated on the same `folds` x `repeats`; `best` is the trial chosen (the
+   * lowest out-of-fold log loss). `stepUnit` names a trial's `steps` (its fold models' mean
+   * early-stopping step: 'trees', 'epochs') for a model that stops early.
    */
   tuning?: {
+    space: string;
     folds: number;
     repeats: number;
-    trials: { hyperparameters: Record<string, number>; logLoss: number; rocAuc: number; steps?: number }[];
+    stepUnit?: string;
+    trials: { hyperparameters: Record<string, number | string | readonly number[]>; logLoss: number; rocAuc: number; steps?: number }[];
     best: number;
   };
   /** The probability calibration the model serves with, how it was chosen, and what it changed. */

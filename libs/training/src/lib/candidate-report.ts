@@ -11,8 +11,9 @@ import {
 import { logLoss } from '@purchase/core';
 import { expectedCalibrationError } from '@purchase/models';
 import { stratifiedSplit } from '@purchase/preprocessing';
-import { CANDIDATES } from './candidates';
+import { CANDIDATES, type CandidateName } from './candidates';
 import type { FoldMetrics, TrainedCandidate } from './fit-candidate';
+import type { HyperparameterSearch } from './tune-candidate';
 import { takeLabels, takeRows } from './matrix-rows';
 import type { StepClock } from './step-clock';
 import type { TrainingSplits } from './training-splits';
@@ -100,10 +101,19 @@ export function candidateReport(t: TrainedCandidate, splits: TrainingSplits, opt
     description: CANDIDATES[t.name].label,
     metrics: { [options.heldOut]: t.metrics.validation, test: t.metrics.test },
     ...(t.crossValidation ? { crossValidation: crossValidationSpread(t.crossValidation, options.select) } : {}),
-    ...(t.tuning ? { tuning: { ...t.tuning, trials: t.tuning.trials.map((trial) => ({ ...trial, hyperparameters: { ...trial.hyperparameters } })) } } : {}),
+    ...(t.tuning ? { tuning: tuningReport(t.tuning, t.name) } : {}),
     ...evaluation,
     permutationImportance: permutation,
   };
+}
+
+/** The search as the report shows it, with copies of its values (layer sizes included). */
+function tuningReport(search: HyperparameterSearch, name: CandidateName): NonNullable<ModelReport['tuning']> {
+  const trials = search.trials.map((trial) => ({
+    ...trial,
+    hyperparameters: Object.fromEntries(Object.entries(trial.hyperparameters).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v])),
+  }));
+  return { ...search, ...(trials.some((t) => t.steps !== undefined) ? { stepUnit: CANDIDATES[name].steps } : {}), trials };
 }
 
 const SELECTION_FIELD: Record<SelectionMetric, keyof FoldMetrics> = { f1: 'f1', roc_auc: 'rocAuc', pr_auc: 'prAuc', log_loss: 'logLoss', profit: 'profit' };

@@ -1,8 +1,9 @@
 import { stratifiedFolds } from '@purchase/core';
 import type { FeatureMatrix } from '@purchase/features';
 import type { FitProgress } from '@purchase/models';
-import { CANDIDATES, stoppedAt, type CandidateName, type GbdtTuning } from './candidates';
+import { createCandidate, stoppedAt, type CandidateName } from './candidates';
 import { takeLabels, takeRows } from './matrix-rows';
+import type { Hyperparameters } from './search-space';
 
 /** Stratified K-fold cross-validation, repeated with other folds `repeats` times. */
 export interface CrossValidationPlan {
@@ -37,8 +38,8 @@ export interface OutOfFold {
 
 export interface CrossValidateOptions {
   seed: number;
-  /** Hyperparameters a search is trying (boosted trees only). */
-  tuned?: GbdtTuning;
+  /** A configuration a search is trying, of the candidate's search space. */
+  tuned?: Hyperparameters;
   featureNames: string[];
   onProgress: (progress: FitProgress) => void;
 }
@@ -60,7 +61,7 @@ export async function crossValidate(name: CandidateName, X: FeatureMatrix, y: Ui
       const fitRows: number[] = [];
       const heldOut: number[] = [];
       for (let i = 0; i < n; i++) (fold[i] === k ? heldOut : fitRows).push(i);
-      const model = CANDIDATES[name].create(options.seed, undefined, options.tuned);
+      const model = createCandidate(name, options.seed, undefined, options.tuned);
       try {
         const validation = { X: takeRows(X, heldOut), y: takeLabels(y, heldOut) };
         await model.fit(takeRows(X, fitRows), takeLabels(y, fitRows), { validation, featureNames: options.featureNames, onProgress: options.onProgress });

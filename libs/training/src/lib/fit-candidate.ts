@@ -10,9 +10,9 @@ import {
 import type { Scores } from '@purchase/core';
 import type { BinaryClassifier, FitProgress } from '@purchase/models';
 import { calibrateCandidate, calibrated, type CalibrationSetting, type CandidateCalibration } from './candidate-calibration';
-import { CANDIDATES, type CandidateName } from './candidates';
+import { createCandidate, searchSpaceOf, type CandidateName } from './candidates';
 import { crossValidate, DEFAULT_CV_FOLDS, type CrossValidationPlan, type OutOfFold } from './cross-validation';
-import { tuneGbdt, type GbdtSearch } from './tune-gbdt';
+import { tuneCandidate, type HyperparameterSearch } from './tune-candidate';
 import { stackLabels, stackRows } from './matrix-rows';
 import type { StepClock } from './step-clock';
 import type { TrainingEvent } from './training-events';
@@ -44,8 +44,8 @@ export interface TrainedCandidate {
    * repeat's), and the model was refitted on train + validation (to `steps` when it stops early).
    */
   crossValidation?: CrossValidationPlan & { rows: number; steps?: number; perFold: FoldMetrics[] };
-  /** The hyperparameter search that chose this model's configuration (gbdt with --tune). */
-  tuning?: GbdtSearch;
+  /** The hyperparameter search that chose this model's configuration (--tune, for a candidate with a search space). */
+  tuning?: HyperparameterSearch;
 }
 
 /** One fold's metrics at the operating threshold: the spread of what selection sees. */
@@ -64,7 +64,7 @@ export interface FitCandidateOptions {
   calibration: CalibrationSetting;
   /** Cross-validate on train + validation (and refit there) instead of holding out validation; null: the single split. */
   crossValidation: CrossValidationPlan | null;
-  /** Random configurations a search of the boosted trees' hyperparameters tries (0: none; gbdt only). */
+  /** Random configurations a search of the candidate's hyperparameters tries besides its defaults (0: none; ignored without a search space). */
   tune: number;
   onEvent: (event: TrainingEvent) => void;
   clock: StepClock;
@@ -88,23 +88,23 @@ export async function fitCandidate(name: CandidateName, splits: TrainingSplits, 
   const fitted = await clock.timeAsync(
     'fit',
     async () => {
-      const tuningOn = name === 'gbdt' && options.tune > 0;
+      const tuningOn = options.tune > 0 && searchSpaceOf(name) !== undefined;
       // Train + validation as one matrix, only when something is cross-validated on it.
       const all = plan !== null || tuningOn ? { X: stackRows(X.train, X.validation), y: stackLabels(y.train, y.validation) } : null;
       // The search is cross-validated on train + validation, with the run's folds or, on a single split, the default ones.
       const tuning =
         all && tuningOn
-          ? await tuneGbdt(all.X, all.y, plan ?? { folds: DEFAULT_CV_FOLDS, repeats: 1 }, options.tune, { seed, featureNames, onProgress })
+          ? await tuneCandidate(name, all.X, all.y, plan ?? { folds: DEFAULT_CV_FOLDS, repeats: 1 }, options.tune, { seed, featureNames, onProgress })
           : undefined;
       const tuned = tuning && tuning.search.trials[tuning.search.best].hyperparameters;
       if (plan === null || all === null) {
-        const model = CANDIDATES[name].create(seed, undefined, tuned);
+        const model = createCandidate(name, seed, undefined, tuned);
         await model.fit(X.train, y.train, { validation: { X: X.validation, y: y.validation }, featureNames, onProgress });
         return { model, outOfFold: undefined, search: tuning?.search };
       }
       // The best trial's out-of-fold predictions are this candidate's: same folds, same configuration.
       const outOfFold = tuning ? tuning.outOfFold : await crossValidate(name, all.X, all.y, plan, { seed, featureNames, onProgress });
-      const model = CANDIDATES[name].create(seed, outOfFold.steps, tuned);
+      const model = createCandidate(name, seed, outOfFold.steps, tuned);
       await model.fit(all.X, all.y, { featureNames, onProgress });
       return { model, outOfFold, search: tuning?.search };
     },

@@ -11,7 +11,7 @@ import { publishBundle, type PublishedBundle } from '@purchase/inference';
 import { loadSpec, readDataset, type DatasetSpec } from '@purchase/preprocessing';
 import { CALIBRATION_SETTINGS, isCalibrationSetting, type CalibrationSetting } from './candidate-calibration';
 import { candidateReport } from './candidate-report';
-import { CANDIDATE_NAMES, isCandidateName, type CandidateName } from './candidates';
+import { CANDIDATE_NAMES, isCandidateName, tunableCandidates, type CandidateName } from './candidates';
 import { resolveCosts } from './cost-table';
 import { planCrossValidation } from './cross-validation';
 import { fitCandidate, type ThresholdRule, type TrainedCandidate } from './fit-candidate';
@@ -58,8 +58,10 @@ export interface TrainingOptions {
   /** Repeats of the cross-validation, each with other folds (default 1). */
   cvRepeats?: number;
   /**
-   * Random configurations of the boosted trees' hyperparameters to cross-validate besides the
-   * defaults (seeded random search, lowest out-of-fold log loss wins; default 0: none). Needs gbdt in `models`.
+   * Random configurations of each candidate's hyperparameters to cross-validate besides its
+   * defaults (seeded random search of the candidate's search space, lowest out-of-fold log loss
+   * wins; default 0: none). Candidates without a search space (lr) keep theirs; at least one of
+   * `models` must have one.
    */
   tune?: number;
   /** Largest share (0..1) of data rows that may be rejected by validation before the data is refused. */
@@ -105,7 +107,9 @@ function checkOptions(options: TrainingOptions): void {
   if (options.cvRepeats !== undefined) checkNumber('cvRepeats', options.cvRepeats, { min: 1, integer: true });
   if (options.tune !== undefined) {
     checkNumber('tune', options.tune, { min: 0, integer: true });
-    if (options.tune > 0 && !options.models.includes('gbdt')) throw new Error(`tune searches the gbdt hyperparameters, but models does not list gbdt: ${options.models.join(', ')}`);
+    if (options.tune > 0 && tunableCandidates(options.models).length === 0) {
+      throw new Error(`tune searches the hyperparameters of ${tunableCandidates(CANDIDATE_NAMES).join(', ')}, but models lists none of them: ${options.models.join(', ')}`);
+    }
   }
   for (const name of ['bootstrapRows', 'importanceRows'] as const) {
     if (options[name] !== undefined) checkNumber(name, options[name], { min: 2, integer: true });

@@ -43,7 +43,7 @@ export interface TrainingMetrics {
       intervals: ModelReport['intervals'];
       /** Cross-validated: the spread over folds of the selection metric and ROC AUC. */
       crossValidation?: ModelReport['crossValidation'];
-      /** The hyperparameter search (gbdt with tune): every trial and the one chosen. */
+      /** The hyperparameter search (tune, a candidate with a search space): its space, every trial and the one chosen. */
       tuning?: ModelReport['tuning'];
       beatsBaselineOnTest: BaselineComparison;
     }
