@@ -65,7 +65,7 @@ export async function run(): Promise<void> {
       `\n${BANK_ROWS.toLocaleString('en-US')} bank-marketing-like rows (70% train, of which 10% validation; 30% test) x 60 columns; ` +
         `means over seeds ${MLP.seeds.join(', ')} (random_state on the scikit-learn side). Both: no dropout, L2 as scikit-learn's ` +
         'alpha = 1e-4 (ours l2 = alpha / (2 batch)); ours stops on validation loss, scikit-learn on validation accuracy. ' +
-        "CPU s counts every thread (scikit-learn's BLAS may use both cores; ours runs its default threads, one at this size: a batch of 200 rows is too little work to share).",
+        "CPU s counts every thread (scikit-learn's BLAS may use both cores; ours runs its default threads, one at this size: a batch of 200 rows (1.2M multiply-adds) is too little work to share).",
     );
     if (python === null) console.log('\nscikit-learn peer skipped: no Python here imports sklearn (apt-get install python3-sklearn, or set PYTHON).');
   } finally {
