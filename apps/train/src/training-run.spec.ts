@@ -95,14 +95,14 @@ describe('runTraining prints what the training did', () => {
     expect(lines.slice(0, 3)).toEqual([
       'lr     [........................] 1/1000 iterations  val loss L',
       'lr     fitted in T s',
-      'gbdt   [........................] 1/300 trees  val loss L',
+      'gbdt   [........................] 1/150 trees  val loss L',
     ]);
-    expect(lines).toContain('gbdt   [##......................] 30/300 trees  val loss L');
+    expect(lines).toContain('gbdt   [#####...................] 30/150 trees  val loss L');
     expect(lines.at(-1)).toBe('gbdt   fitted in T s');
     // One bar per candidate, restarted for each fold of the cross-validation and for the refit on train + validation
     // (which has no held-out loss to show, and runs the folds' mean number of trees).
     expect(lines.every((l) => /^(lr|gbdt) +(\[[#.]{24}\] \d+\/(1000 iterations|\d+ trees)(  val loss L)?|fitted in T s)$/.test(l))).toBe(true);
-    expect(lines.filter((l) => l === 'gbdt   [........................] 1/300 trees  val loss L')).toHaveLength(5);
+    expect(lines.filter((l) => l === 'gbdt   [........................] 1/150 trees  val loss L')).toHaveLength(5);
   }, 120_000);
 
   it('names --max-rejected when it refuses the data, after printing the read report', async () => {
