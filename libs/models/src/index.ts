@@ -18,5 +18,6 @@ export { loadTfjsModel } from './lib/tfjs/load-tfjs-model';
 export { MODEL_JSON, WEIGHTS_BIN, TFJS_MODEL_FORMAT, TFJS_MODEL_FORMAT_VERSION } from './lib/tfjs/layers-format';
 export type { TfjsModelMetadata } from './lib/tfjs/layers-format';
 export { loadModel } from './lib/load-model';
+export { sharedFloat32 } from './lib/fit-threads';
 export { applyCalibration, calibrateOne, chooseCalibration, expectedCalibrationError, fitCalibration, CALIBRATION_METHODS } from './lib/calibration';
 export type { CalibrationChoice, CalibrationMap, CalibrationMethod } from './lib/calibration';

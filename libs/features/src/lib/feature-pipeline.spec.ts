@@ -167,6 +167,14 @@ describe('FeaturePipeline on the columns of a read (what a training does)', () =
         expect(bits(fromColumns.transformColumns(read.columns, rows).data)).toEqual(bits(fromRecords.transform(pick(rows)).data));
       }
       expect(bits(fromColumns.transformColumns(read.columns).data)).toEqual(bits(fromRecords.transform(read.records).data));
+      // Into a given array (one over shared memory, as a training passes): the same values, in it.
+      const out = new Float32Array(new SharedArrayBuffer(split.test.length * fromColumns.width * 4));
+      const into = fromColumns.transformColumns(read.columns, split.test, out);
+      expect(into.data).toBe(out);
+      expect(bits(into.data)).toEqual(bits(fromRecords.transform(pick(split.test)).data));
+      expect(() => fromColumns.transformColumns(read.columns, split.test, out.subarray(1))).toThrow(
+        `out holds ${out.length - 1} values; ${split.test.length} rows of ${fromColumns.width} columns need ${out.length}`,
+      );
     }
   });
 

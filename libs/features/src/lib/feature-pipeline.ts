@@ -199,11 +199,15 @@ export class FeaturePipeline {
 
   /**
    * The model matrix of rows `rows` of `data` (default all, in order), written once into one
-   * Float32Array: a training transforms each split of its read straight from the columns.
+   * Float32Array: a training transforms each split of its read straight from the columns. `out`,
+   * when given, is that array (exactly rows x width values), e.g. one over shared memory.
    */
-  transformColumns(data: DatasetColumns, rows?: Uint32Array): FeatureMatrix {
+  transformColumns(data: DatasetColumns, rows?: Uint32Array, out?: Float32Array): FeatureMatrix {
     const n = rows === undefined ? data.rows : rows.length;
-    const out = new Float32Array(n * this.width);
+    if (out !== undefined && out.length !== n * this.width) {
+      throw new Error(`out holds ${out.length} values; ${n} rows of ${this.width} columns need ${n * this.width}`);
+    }
+    out ??= new Float32Array(n * this.width);
     this.writeRows(data, rows, out, 0, true);
     return { data: out, rows: n, cols: this.width, columnNames: this.columnNames };
   }

@@ -250,6 +250,14 @@ export function shared<T>(Type: TypedArrayType<T>, length: number): T {
   return new Type(new SharedArrayBuffer(Math.max(0, length) * Type.BYTES_PER_ELEMENT));
 }
 
+/**
+ * A zeroed Float32Array over shared memory, for a matrix a fit will read: the training threads of
+ * the tree models take it as it is, where any other array is first copied to shared memory.
+ */
+export function sharedFloat32(length: number): Float32Array {
+  return shared(Float32Array, length);
+}
+
 /** The same values in shared memory (the input itself when it already is). */
 export function sharedCopy(values: Float32Array): Float32Array {
   if (values.buffer instanceof SharedArrayBuffer) return values;
