@@ -3,10 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { rocAuc } from '@purchase/core';
-import { FeaturePipeline, type FeatureMatrix } from '@purchase/features';
+import type { FeatureMatrix } from '@purchase/features';
 import { applyCalibration, chooseCalibration, expectedCalibrationError } from '@purchase/models';
-import { loadSpec, readDataset, stratifiedSplit, type DatasetColumns, type DatasetSpec } from '@purchase/preprocessing';
-import { createCandidate, DEFAULT_CV_FOLDS, stackLabels, stackRows, tuneCandidate, type Hyperparameters } from '@purchase/training';
+import { loadSpec, readDataset, type DatasetColumns, type DatasetSpec } from '@purchase/preprocessing';
+import { createCandidate, DEFAULT_CV_FOLDS, splitAndTransform, stackLabels, stackRows, StepClock, tuneCandidate, type Hyperparameters } from '@purchase/training';
 import { writeSessions } from './session-file';
 import { printTable } from './table';
 import { pythonWith } from './python-peer';
@@ -79,7 +79,7 @@ async function compare(d: Dataset, dir: string, python: string | null): Promise<
   const auc = { untuned: [] as number[], tuned: [] as number[], xgboost: [] as number[] };
   const started = performance.now();
   for (const seed of SEEDS) {
-    const { train, validation, test } = splitAndTransform(d, seed);
+    const { train, validation, test } = trainingSplits(d, seed);
     const featureNames = [...train.X.columnNames];
     const untuned = await fitAndScore(train, validation, test, seed, undefined, featureNames);
     const trainValidation = { X: stackRows(train.X, validation.X), y: stackLabels(train.y, validation.y) };
@@ -120,12 +120,10 @@ async function compare(d: Dataset, dir: string, python: string | null): Promise<
   };
 }
 
-/** The split and features a training with this seed uses (splitAndTransform in @purchase/training): 70/15/15 stratified, pipeline fitted on train. */
-function splitAndTransform(d: Dataset, seed: number): { train: Part; validation: Part; test: Part } {
-  const split = stratifiedSplit(d.labels, { seed });
-  const pipeline = FeaturePipeline.fitColumns(d.spec, d.data, split.train);
-  const part = (rows: Uint32Array): Part => ({ X: pipeline.transformColumns(d.data, rows), y: Uint8Array.from(rows, (r) => d.labels[r]) });
-  return { train: part(split.train), validation: part(split.validation), test: part(split.test) };
+/** The split and features a training with this seed uses (its own splitAndTransform): 70/15/15 stratified, pipeline fitted on train. */
+function trainingSplits(d: Dataset, seed: number): { train: Part; validation: Part; test: Part } {
+  const { X, y } = splitAndTransform(d.spec, d.data, d.labels, seed, new StepClock(() => undefined));
+  return { train: { X: X.train, y: y.train }, validation: { X: X.validation, y: y.validation }, test: { X: X.test, y: y.test } };
 }
 
 /** Fits gbdt (with `tuned` values, else its defaults) on train, early stopping on validation; its raw probabilities on validation and test. */

@@ -4,7 +4,8 @@
 export { trainAndPublish, DEFAULT_BOOTSTRAP_ROWS, DEFAULT_IMPORTANCE_ROWS } from './lib/train-and-publish';
 export type { TrainingOptions, TrainingResult } from './lib/train-and-publish';
 export type { TrainingEvent } from './lib/training-events';
-export { TRAINING_STEPS, type TrainingStep, type StepTiming } from './lib/step-clock';
+export { StepClock, TRAINING_STEPS, type TrainingStep, type StepTiming } from './lib/step-clock';
+export { splitAndTransform, type TrainingSplits } from './lib/training-splits';
 export type { TrainingMetrics } from './lib/training-metrics';
 export type { ThresholdRule } from './lib/fit-candidate';
 export { CALIBRATION_SETTINGS, isCalibrationSetting } from './lib/candidate-calibration';

@@ -156,7 +156,7 @@ interface MlpState {
   y: Uint8Array;
   /** Loss weight of class 0 and of class 1. */
   classWeight: Float64Array;
-  /** Per chunk: its summed weighted loss; per validation slice, its summed loss. */
+  /** Per chunk of the batch: its summed weighted loss. */
   losses: Float64Array;
   validationY: Uint8Array;
   validationLosses: Float64Array;
@@ -258,15 +258,8 @@ function chunkCount(n: number): number {
 
 /** The float32 copy of the parameters the kernels read, and the transposed kernels of layers >= 1. */
 function writeParams32(s: MlpState, params: Float64Array): void {
-  const { f32, sizes, kernelAt, kernelT } = s;
-  f32.set(params, s.params32);
-  for (let l = 1; l < sizes.length - 1; l++) {
-    const inputs = sizes[l];
-    const units = sizes[l + 1];
-    const from = kernelAt[l];
-    const to = kernelT[l];
-    for (let i = 0; i < inputs; i++) for (let u = 0; u < units; u++) f32[to + u * inputs + i] = params[from + i * units + u];
-  }
+  s.f32.set(params, s.params32);
+  for (let l = 1; l < s.sizes.length - 1; l++) mlpTranspose(s, l, s.kernelAt[l], s.kernelAt[l] + s.sizes[l] * s.sizes[l + 1]);
 }
 
 /** The masks of a batch of n rows: hidden layer by hidden layer, row-major, one draw per unit. */
@@ -377,16 +370,15 @@ function mlpState(weights: MlpWeights, X: Matrix, y: Uint8Array, options: MlpTra
   writeInput(X, train, f32, i32);
   writeInput(validationX, validation, f32, i32);
 
-  const make = <T>(Type: { new (length: number): T; new (buffer: SharedArrayBuffer): T; readonly BYTES_PER_ELEMENT: number }, length: number): T =>
-    threads > 1 ? shared(Type, length) : new Type(length);
-  const labels = make(Uint8Array, X.rows);
+  // The small arrays beside the memory are in shared memory too, whether or not workers come.
+  const labels = shared(Uint8Array, X.rows);
   labels.set(y.subarray(0, X.rows));
   const validationRows = options.validation?.y.length ?? 0;
-  const validationY = make(Uint8Array, validationRows);
+  const validationY = shared(Uint8Array, validationRows);
   if (options.validation) validationY.set(options.validation.y.subarray(0, validationRows));
-  const adamSettings = make(Float64Array, 5);
+  const adamSettings = shared(Float64Array, 5);
   adamSettings.set([0, 0, options.l2, BETA1, BETA2]);
-  const classWeight = make(Float64Array, 2);
+  const classWeight = shared(Float64Array, 2);
   classWeight.set(options.classWeights ?? [1, 1]);
   return {
     module: kernelModule(),
@@ -420,17 +412,17 @@ function mlpState(weights: MlpWeights, X: Matrix, y: Uint8Array, options: MlpTra
     colValuesAt,
     order,
     one,
-    batch: make(Int32Array, 4),
+    batch: shared(Int32Array, 4),
     params: params64,
     moment1,
     moment2,
     adam: adamSettings,
-    squares: make(Float64Array, UPDATE_SLICES),
+    squares: shared(Float64Array, UPDATE_SLICES),
     y: labels,
     classWeight,
-    losses: make(Float64Array, chunks),
+    losses: shared(Float64Array, chunks),
     validationY,
-    validationLosses: make(Float64Array, Math.ceil(validationRows / chunkRows)),
+    validationLosses: shared(Float64Array, Math.ceil(validationRows / chunkRows)),
   };
 }
 
@@ -601,7 +593,7 @@ function mlpBackward(s: MlpState, w: MlpKernels, m: number, base: number, grad: 
  * Adam step in float64 and the float32 copies the kernels read (transposed too, for layers >= 1).
  */
 function mlpUpdateItem(s: MlpState, item: number): void {
-  const { f32, sizes, paramCount } = s;
+  const { sizes, paramCount } = s;
   const w = mlpKernels(s);
   const per = Math.ceil(paramCount / s.squares.length);
   const lo = item * per;
@@ -612,7 +604,6 @@ function mlpUpdateItem(s: MlpState, item: number): void {
     from < to ? w.adam(from, to, s.grads * 4, paramCount, chunks, s.params * 4, s.moment1 * 4, s.moment2 * 4, s.params32 * 4, a[0], a[1], l2, a[3], a[4]) : 0;
   let squares = 0;
   for (let l = 0; l < sizes.length - 1; l++) {
-    const inputs = sizes[l];
     const units = sizes[l + 1];
     const kernel = s.kernelAt[l];
     const bias = s.biasAt[l];
@@ -620,20 +611,30 @@ function mlpUpdateItem(s: MlpState, item: number): void {
     const to = Math.min(hi, bias);
     squares += step(from, to, a[2]);
     step(Math.max(lo, bias), Math.min(hi, bias + units), 0);
-    if (l === 0 || from >= to) continue;
-    // The transposed copy: kernel entry (r, u) at kernelT[u * inputs + r].
-    const t = s.kernelT[l];
-    let r = Math.floor((from - kernel) / units);
-    let u = from - kernel - r * units;
-    for (let i = from; i < to; i++) {
-      f32[t + u * inputs + r] = f32[s.params32 + i];
-      if (++u === units) {
-        u = 0;
-        r++;
-      }
-    }
+    if (l > 0) mlpTranspose(s, l, from, to);
   }
   s.squares[item] = squares;
+}
+
+/**
+ * Kernel l's entries [from, to) (offsets in the parameters) from their float32 copy into the
+ * transposed kernel the backward pass reads: entry (r, u) at kernelT[l] + u * inputs + r.
+ */
+function mlpTranspose(s: MlpState, l: number, from: number, to: number): void {
+  const { f32 } = s;
+  const inputs = s.sizes[l];
+  const units = s.sizes[l + 1];
+  const kernel = s.kernelAt[l];
+  const t = s.kernelT[l];
+  let r = Math.floor((from - kernel) / units);
+  let u = from - kernel - r * units;
+  for (let i = from; i < to; i++) {
+    f32[t + u * inputs + r] = f32[s.params32 + i];
+    if (++u === units) {
+      u = 0;
+      r++;
+    }
+  }
 }
 
 /** max(z, 0) - z y + log(1 + e^-|z|): the log loss of logit z, finite for any z. */
@@ -648,4 +649,4 @@ function mlpSigmoid(z: number): number {
 }
 
 const KERNELS = [mlpTrainItem, mlpUpdateItem, mlpValidationItem];
-const HELPERS = [mlpKernels, mlpForward, mlpBackward, mlpLogLoss, mlpSigmoid];
+const HELPERS = [mlpKernels, mlpForward, mlpBackward, mlpTranspose, mlpLogLoss, mlpSigmoid];
